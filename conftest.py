@@ -1,0 +1,79 @@
+"""Fixtures shared by every test: people in each role and a zone ready to declare."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from sizes.partners.models import OrganisationKind, Partnership
+from sizes.zones.models import ZoneStatus
+from tests.factories import (
+    MembershipFactory,
+    OrganisationFactory,
+    OutcomeFactory,
+    PartnershipFactory,
+    UserFactory,
+    ZoneFactory,
+)
+
+
+@pytest.fixture
+def steward(db):
+    return UserFactory(username="steward")
+
+
+@pytest.fixture
+def resident(db):
+    return UserFactory(username="resident")
+
+
+@pytest.fixture
+def council_admin(db):
+    return UserFactory(username="counciladmin", is_council_admin=True)
+
+
+@pytest.fixture
+def site_admin(db):
+    return UserFactory(username="siteadmin", is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def council(db):
+    return OrganisationFactory(name="Test City Council", kind=OrganisationKind.COUNCIL)
+
+
+@pytest.fixture
+def community(db):
+    return OrganisationFactory(name="Friends of Test Park", kind=OrganisationKind.VOLUNTARY)
+
+
+@pytest.fixture
+def council_signer(council):
+    return MembershipFactory(organisation=council, user=UserFactory(username="councilsigner")).user
+
+
+@pytest.fixture
+def community_signer(community):
+    return MembershipFactory(
+        organisation=community, user=UserFactory(username="communitysigner")
+    ).user
+
+
+@pytest.fixture
+def ready_zone(steward, council, community):
+    """A proposed zone whose consultation ended yesterday, with an outcome and two agreements:
+    every declaration rule holds."""
+    today = timezone.localdate()
+    zone = ZoneFactory(
+        name="Ready zone",
+        slug="ready-zone",
+        status=ZoneStatus.PROPOSED,
+        proposed_on=today - dt.timedelta(days=50),
+        consultation_ends=today - dt.timedelta(days=1),
+        review_date=today + dt.timedelta(days=365),
+        stewards=[steward],
+    )
+    OutcomeFactory(zone=zone, title="More people active in the park")
+    for org in (council, community):
+        PartnershipFactory(zone=zone, organisation=org, response=Partnership.Response.AGREED)
+    return zone

@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("sizes.web.urls")),
+    path("zones/", include("sizes.zones.urls")),
+    path("organisations/", include("sizes.partners.urls")),
+    path("account/", include("sizes.accounts.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "sizes.web.views.not_found"
+handler500 = "sizes.web.views.server_error"
+handler403 = "sizes.web.views.forbidden"
+handler400 = "sizes.web.views.bad_request"

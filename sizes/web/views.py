@@ -1,0 +1,38 @@
+"""Site-wide pages: home, about, and the error pages."""
+
+from django.shortcuts import render
+
+from sizes.zones.models import Zone
+
+
+def home(request):
+    zones = Zone.objects.in_force().order_by("name")[:6]
+    return render(request, "web/home.html", {"zones": zones})
+
+
+def about(request):
+    return render(request, "web/about.html")
+
+
+def _error(request, status: int, title: str, message: str):
+    return render(
+        request, "web/error.html", {"title": title, "message": message}, status=status
+    )
+
+
+def not_found(request, exception=None):
+    return _error(request, 404, "Page not found", "If you typed the web address, check it is correct.")
+
+
+def forbidden(request, exception=None):
+    return _error(request, 403, "You cannot do that", "You do not have permission to see this page.")
+
+
+def bad_request(request, exception=None):
+    return _error(request, 400, "There is a problem", "The request could not be understood.")
+
+
+def server_error(request):
+    return _error(
+        request, 500, "Sorry, there is a problem with the service", "Try again later."
+    )
