@@ -15,6 +15,9 @@ class ChainHead(models.Model):
     last_hash = models.CharField(max_length=64, default="0" * 64)
     count = models.BigIntegerField(default=0)
 
+    def __str__(self) -> str:
+        return f"Audit chain head after {self.count} events"
+
 
 class AuditEvent(models.Model):
     at = models.DateTimeField(db_index=True)

@@ -121,7 +121,9 @@ class Partnership(models.Model):
     class Meta:
         ordering = ["invited_at", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["zone", "organisation"], name="one_partnership_per_zone"),
+            models.UniqueConstraint(
+                fields=["zone", "organisation"], name="one_partnership_per_zone"
+            ),
             models.CheckConstraint(
                 condition=~Q(response="objected") | ~Q(response_text=""),
                 name="objection_has_reason",

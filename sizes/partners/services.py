@@ -15,23 +15,33 @@ from sizes.zones.models import ENDED, Zone
 def organisation_create(
     *, actor, name: str, kind: str, description: str = "", website: str = ""
 ) -> Organisation:
-    zperms.require(pperms.can_create_organisation(actor),
-                   "Only council administrators can add organisations.")
+    zperms.require(
+        pperms.can_create_organisation(actor), "Only council administrators can add organisations."
+    )
     name = clean_text(name, field="name", label="the organisation's name", max_length=200)
-    description = clean_text(description, field="description", label="the description",
-                             max_length=5000, required=False)
+    description = clean_text(
+        description, field="description", label="the description", max_length=5000, required=False
+    )
     if kind not in OrganisationKind.values:
         raise DomainError(code="kind_invalid", message="Choose what kind of organisation it is.")
     if Organisation.objects.filter(name__iexact=name).exists():
-        raise DomainError(code="organisation_exists",
-                          message=f"An organisation called {name} already exists.")
+        raise DomainError(
+            code="organisation_exists", message=f"An organisation called {name} already exists."
+        )
     with transaction.atomic():
         org = Organisation.objects.create(
-            name=name, slug=unique_slug(Organisation, name), kind=kind, description=description,
+            name=name,
+            slug=unique_slug(Organisation, name),
+            kind=kind,
+            description=description,
             website=website.strip(),
         )
-        audit_record(actor=actor, action="organisation.created", obj=org,
-                     changes={"name": [None, name], "kind": [None, kind]})
+        audit_record(
+            actor=actor,
+            action="organisation.created",
+            obj=org,
+            changes={"name": [None, name], "kind": [None, kind]},
+        )
     return org
 
 
@@ -47,8 +57,12 @@ def membership_request(*, actor, organisation: Organisation) -> Membership:
         )
     with transaction.atomic():
         membership = Membership.objects.create(user=actor, organisation=organisation)
-        audit_record(actor=actor, action="membership.requested", obj=membership,
-                     changes={"organisation": [None, organisation.name]})
+        audit_record(
+            actor=actor,
+            action="membership.requested",
+            obj=membership,
+            changes={"organisation": [None, organisation.name]},
+        )
     return membership
 
 
@@ -56,16 +70,19 @@ def membership_decide(
     *, actor, membership: Membership, approve: bool, can_sign: bool = False
 ) -> Membership:
     with transaction.atomic():
-        membership = Membership.objects.select_for_update().select_related("organisation").get(
-            pk=membership.pk
+        membership = (
+            Membership.objects.select_for_update()
+            .select_related("organisation")
+            .get(pk=membership.pk)
         )
         zperms.require(
             pperms.can_manage_members(actor, membership.organisation),
             "Only a signing member of the organisation, or an administrator, can decide this.",
         )
         if membership.user_id == actor.pk and not zperms.is_admin(actor):
-            raise DomainError(code="own_membership",
-                              message="You cannot approve your own membership.")
+            raise DomainError(
+                code="own_membership", message="You cannot approve your own membership."
+            )
         before = {"status": membership.status, "can_sign": membership.can_sign}
         membership.status = Membership.Status.APPROVED if approve else Membership.Status.DECLINED
         membership.can_sign = bool(approve and can_sign)
@@ -73,9 +90,13 @@ def membership_decide(
         membership.decided_at = timezone.now()
         membership.save()
         audit_record(
-            actor=actor, action="membership.decided", obj=membership,
-            changes={"status": [before["status"], membership.status],
-                     "can_sign": [before["can_sign"], membership.can_sign]},
+            actor=actor,
+            action="membership.decided",
+            obj=membership,
+            changes={
+                "status": [before["status"], membership.status],
+                "can_sign": [before["can_sign"], membership.can_sign],
+            },
         )
     return membership
 
@@ -84,26 +105,39 @@ def partnership_invite(
     *, actor, zone: Zone, organisation: Organisation, role: str, commitment: str
 ) -> Partnership:
     """Invite an organisation to take part in a zone, with a role and a commitment to answer."""
-    commitment = clean_text(commitment, field="commitment", label="the commitment",
-                            max_length=5000)
+    commitment = clean_text(commitment, field="commitment", label="the commitment", max_length=5000)
     if role not in Partnership.Role.values:
         raise DomainError(code="role_invalid", message="Choose the organisation's role.")
     with transaction.atomic():
         zone = Zone.objects.select_for_update().get(pk=zone.pk)
-        zperms.require(zperms.can_manage_partners(actor, zone),
-                       "Only the zone's stewards can invite partners.")
+        zperms.require(
+            zperms.can_manage_partners(actor, zone), "Only the zone's stewards can invite partners."
+        )
         if zone.status in ENDED:
             raise InvalidTransition("This zone has ended; it cannot take new partners.")
         if Partnership.objects.filter(zone=zone, organisation=organisation).exists():
-            raise DomainError(code="already_partner",
-                              message=f"{organisation.name} is already a partner in this zone.")
+            raise DomainError(
+                code="already_partner",
+                message=f"{organisation.name} is already a partner in this zone.",
+            )
         partnership = Partnership.objects.create(
-            zone=zone, organisation=organisation, role=role, commitment=commitment,
+            zone=zone,
+            organisation=organisation,
+            role=role,
+            commitment=commitment,
             invited_by=actor,
         )
-        audit_record(actor=actor, action="partnership.invited", obj=partnership, zone_id=zone.pk,
-                     changes={"organisation": [None, organisation.name], "role": [None, role],
-                              "commitment": [None, commitment]})
+        audit_record(
+            actor=actor,
+            action="partnership.invited",
+            obj=partnership,
+            zone_id=zone.pk,
+            changes={
+                "organisation": [None, organisation.name],
+                "role": [None, role],
+                "commitment": [None, commitment],
+            },
+        )
     return partnership
 
 
@@ -114,19 +148,30 @@ def partnership_respond(
 
     A new answer replaces the old one; changing an objection to agreement withdraws it.
     """
-    allowed = (Partnership.Response.AGREED, Partnership.Response.RESERVATIONS,
-               Partnership.Response.OBJECTED)
+    allowed = (
+        Partnership.Response.AGREED,
+        Partnership.Response.RESERVATIONS,
+        Partnership.Response.OBJECTED,
+    )
     if response not in allowed:
-        raise DomainError(code="response_invalid",
-                          message="Choose agree, agree with reservations, or object.")
+        raise DomainError(
+            code="response_invalid", message="Choose agree, agree with reservations, or object."
+        )
     needs_text = response != Partnership.Response.AGREED
-    label = ("your reservations" if response == Partnership.Response.RESERVATIONS
-             else "the reason for the objection")
-    text = clean_text(text, field="response_text", label=label, max_length=5000,
-                      required=needs_text)
+    label = (
+        "your reservations"
+        if response == Partnership.Response.RESERVATIONS
+        else "the reason for the objection"
+    )
+    text = clean_text(
+        text, field="response_text", label=label, max_length=5000, required=needs_text
+    )
     with transaction.atomic():
-        partnership = Partnership.objects.select_for_update().select_related(
-            "organisation", "zone").get(pk=partnership.pk)
+        partnership = (
+            Partnership.objects.select_for_update()
+            .select_related("organisation", "zone")
+            .get(pk=partnership.pk)
+        )
         zperms.require(
             pperms.can_sign_for(actor, partnership.organisation),
             f"Only a member authorised to sign for {partnership.organisation.name} can answer.",
@@ -144,10 +189,14 @@ def partnership_respond(
             partnership.objection_answered_at = None
         partnership.save()
         audit_record(
-            actor=actor, action="partnership.answered", obj=partnership,
+            actor=actor,
+            action="partnership.answered",
+            obj=partnership,
             zone_id=partnership.zone_id,
-            changes={"response": [before["response"], response],
-                     "response_text": [before["response_text"], text]},
+            changes={
+                "response": [before["response"], response],
+                "response_text": [before["response_text"], text],
+            },
         )
     return partnership
 
@@ -156,16 +205,24 @@ def partnership_answer_objection(*, actor, partnership: Partnership, answer: str
     """A steward's public answer to an objection; it then no longer blocks declaration."""
     answer = clean_text(answer, field="objection_answer", label="your answer", max_length=5000)
     with transaction.atomic():
-        partnership = Partnership.objects.select_for_update().select_related("zone").get(
-            pk=partnership.pk)
-        zperms.require(zperms.can_manage_partners(actor, partnership.zone),
-                       "Only the zone's stewards can answer an objection.")
+        partnership = (
+            Partnership.objects.select_for_update().select_related("zone").get(pk=partnership.pk)
+        )
+        zperms.require(
+            zperms.can_manage_partners(actor, partnership.zone),
+            "Only the zone's stewards can answer an objection.",
+        )
         if partnership.response != Partnership.Response.OBJECTED:
             raise InvalidTransition("There is no objection to answer.")
         partnership.objection_answer = answer
         partnership.objection_answered_by = actor
         partnership.objection_answered_at = timezone.now()
         partnership.save()
-        audit_record(actor=actor, action="partnership.objection_answered", obj=partnership,
-                     zone_id=partnership.zone_id, changes={"objection_answer": [None, answer]})
+        audit_record(
+            actor=actor,
+            action="partnership.objection_answered",
+            obj=partnership,
+            zone_id=partnership.zone_id,
+            changes={"objection_answer": [None, answer]},
+        )
     return partnership

@@ -15,17 +15,19 @@ def about(request):
 
 
 def _error(request, status: int, title: str, message: str):
-    return render(
-        request, "web/error.html", {"title": title, "message": message}, status=status
-    )
+    return render(request, "web/error.html", {"title": title, "message": message}, status=status)
 
 
 def not_found(request, exception=None):
-    return _error(request, 404, "Page not found", "If you typed the web address, check it is correct.")
+    return _error(
+        request, 404, "Page not found", "If you typed the web address, check it is correct."
+    )
 
 
 def forbidden(request, exception=None):
-    return _error(request, 403, "You cannot do that", "You do not have permission to see this page.")
+    return _error(
+        request, 403, "You cannot do that", "You do not have permission to see this page."
+    )
 
 
 def bad_request(request, exception=None):
@@ -33,6 +35,4 @@ def bad_request(request, exception=None):
 
 
 def server_error(request):
-    return _error(
-        request, 500, "Sorry, there is a problem with the service", "Try again later."
-    )
+    return _error(request, 500, "Sorry, there is a problem with the service", "Try again later.")

@@ -23,9 +23,7 @@ def zones_for_register(
         qs = qs.filter(themes__slug=theme)
     return qs.prefetch_related(
         "themes",
-        Prefetch(
-            "partnerships", queryset=Partnership.objects.select_related("organisation")
-        ),
+        Prefetch("partnerships", queryset=Partnership.objects.select_related("organisation")),
     ).order_by("name")
 
 
@@ -42,9 +40,7 @@ def zone_get_for_user(*, slug: str, user) -> Zone:
             "themes",
             "outcomes",
             "stewards",
-            Prefetch(
-                "partnerships", queryset=Partnership.objects.select_related("organisation")
-            ),
+            Prefetch("partnerships", queryset=Partnership.objects.select_related("organisation")),
         )
         .first()
     )
@@ -63,7 +59,9 @@ def review_date_problems(review_date: date | None, *, today: date) -> list[Probl
     if review_date is None:
         return [Problem("review_date_missing", "Set a review date.", "review_date")]
     if review_date <= today:
-        return [Problem("review_date_past", "The review date must be in the future.", "review_date")]
+        return [
+            Problem("review_date_past", "The review date must be in the future.", "review_date")
+        ]
     latest = max_review_date(today)
     if review_date > latest:
         return [

@@ -16,7 +16,7 @@ from sizes.core.text import clean_text, unique_slug
 from sizes.core.versioning import bump_version
 from sizes.engagement.models import Comment
 from sizes.zones import permissions as perms
-from sizes.zones.models import ENDED, DEFAULT_THEMES, Outcome, Review, Theme, Zone, ZoneStatus
+from sizes.zones.models import DEFAULT_THEMES, ENDED, Outcome, Review, Theme, Zone, ZoneStatus
 from sizes.zones.selectors import review_date_problems, zone_declaration_problems
 
 EDITABLE = (ZoneStatus.DRAFT, ZoneStatus.PROPOSED, ZoneStatus.DECLARED, ZoneStatus.REVIEW_DUE)
@@ -75,8 +75,12 @@ def _validate_fields(*, name, summary, intention) -> tuple[str, str, str]:
     return (
         clean_text(name, field="name", label="a name for the zone", max_length=200),
         clean_text(summary, field="summary", label="a summary", max_length=5000),
-        clean_text(intention, field="intention", label="the statement of shared intention",
-                   max_length=10000),
+        clean_text(
+            intention,
+            field="intention",
+            label="the statement of shared intention",
+            max_length=10000,
+        ),
     )
 
 
@@ -112,7 +116,10 @@ def zone_create(
         zone.themes.set(theme_objs)
         zone.stewards.add(actor)
         audit_record(
-            actor=actor, action="zone.created", obj=zone, zone_id=zone.pk,
+            actor=actor,
+            action="zone.created",
+            obj=zone,
+            zone_id=zone.pk,
             changes=field_changes({}, _snapshot(zone)),
         )
         for title, description in outcomes:
@@ -163,7 +170,11 @@ def zone_update(
             zone.themes.set(_themes_from_names(themes))
         changes = field_changes(before, _snapshot(zone))
         audit_record(
-            actor=actor, action="zone.updated", obj=zone, zone_id=zone.pk, changes=changes,
+            actor=actor,
+            action="zone.updated",
+            obj=zone,
+            zone_id=zone.pk,
+            changes=changes,
             reason=reason,
         )
     return zone
@@ -195,8 +206,9 @@ def zone_publish(*, actor, zone: Zone, expected_version: int | None = None) -> Z
             proposed_on=today,
             consultation_ends=today + timedelta(days=settings.SIZES_CONSULTATION_DAYS),
         )
-        audit_record(actor=actor, action="zone.proposed", obj=zone, zone_id=zone.pk,
-                     changes=changes)
+        audit_record(
+            actor=actor, action="zone.proposed", obj=zone, zone_id=zone.pk, changes=changes
+        )
     return zone
 
 
@@ -204,14 +216,17 @@ def zone_declare(*, actor, zone: Zone, expected_version: int | None = None) -> Z
     """Declare a proposed zone, if every rule holds; otherwise list every unmet rule."""
     with transaction.atomic():
         zone = _lock(zone)
-        perms.require(perms.can_declare_zone(actor, zone), "Only the zone's stewards can declare it.")
+        perms.require(
+            perms.can_declare_zone(actor, zone), "Only the zone's stewards can declare it."
+        )
         _check_version(zone, expected_version)
         problems = zone_declaration_problems(zone=zone)
         if problems:
             raise RulesNotMet("This zone cannot be declared yet.", problems)
         changes = _set_status(zone, ZoneStatus.DECLARED, declared_on=timezone.localdate())
-        audit_record(actor=actor, action="zone.declared", obj=zone, zone_id=zone.pk,
-                     changes=changes)
+        audit_record(
+            actor=actor, action="zone.declared", obj=zone, zone_id=zone.pk, changes=changes
+        )
     return zone
 
 
@@ -226,11 +241,19 @@ def zone_withdraw(*, actor, zone: Zone, reason: str) -> Zone:
                 "Only a draft or proposed zone can be withdrawn. A declared zone ends at a review."
             )
         changes = _set_status(
-            zone, ZoneStatus.WITHDRAWN, ended_on=timezone.localdate(),
+            zone,
+            ZoneStatus.WITHDRAWN,
+            ended_on=timezone.localdate(),
             end_reason=f"Withdrawn: {reason}",
         )
-        audit_record(actor=actor, action="zone.withdrawn", obj=zone, zone_id=zone.pk,
-                     changes=changes, reason=reason)
+        audit_record(
+            actor=actor,
+            action="zone.withdrawn",
+            obj=zone,
+            zone_id=zone.pk,
+            changes=changes,
+            reason=reason,
+        )
     return zone
 
 
@@ -244,7 +267,9 @@ def zone_record_review(
 ) -> Review:
     """Record a review of a declared zone and carry out its decision: renew or dissolve."""
     evidence_summary = clean_text(
-        evidence_summary, field="evidence_summary", label="a summary of the evidence",
+        evidence_summary,
+        field="evidence_summary",
+        label="a summary of the evidence",
         max_length=20000,
     )
     if decision not in Review.Decision.values:
@@ -252,8 +277,9 @@ def zone_record_review(
     today = timezone.localdate()
     with transaction.atomic():
         zone = _lock(zone)
-        perms.require(perms.can_record_review(actor, zone),
-                      "Only the zone's stewards can record a review.")
+        perms.require(
+            perms.can_record_review(actor, zone), "Only the zone's stewards can record a review."
+        )
         if zone.status not in (ZoneStatus.DECLARED, ZoneStatus.REVIEW_DUE):
             raise InvalidTransition("Only a declared zone, or one due for review, can be reviewed.")
         if decision == Review.Decision.RENEW:
@@ -261,7 +287,10 @@ def zone_record_review(
             if problems:
                 raise RulesNotMet("The zone cannot be renewed with that date.", problems)
         review = Review.objects.create(
-            zone=zone, held_on=today, evidence_summary=evidence_summary, decision=decision,
+            zone=zone,
+            held_on=today,
+            evidence_summary=evidence_summary,
+            decision=decision,
             new_review_date=new_review_date if decision == Review.Decision.RENEW else None,
             recorded_by=actor,
         )
@@ -272,12 +301,19 @@ def zone_record_review(
             action = "zone.renewed"
         else:
             changes = _set_status(
-                zone, ZoneStatus.DISSOLVED, ended_on=today,
+                zone,
+                ZoneStatus.DISSOLVED,
+                ended_on=today,
                 end_reason=f"Dissolved after the review on {today:%-d %B %Y}.",
             )
             action = "zone.dissolved"
-        audit_record(actor=actor, action=action, obj=zone, zone_id=zone.pk,
-                     changes={**changes, "review_id": review.pk})
+        audit_record(
+            actor=actor,
+            action=action,
+            obj=zone,
+            zone_id=zone.pk,
+            changes={**changes, "review_id": review.pk},
+        )
     return review
 
 
@@ -288,8 +324,14 @@ def zone_mark_review_due(*, zone: Zone, today: date) -> bool:
         if zone.status != ZoneStatus.DECLARED or zone.review_date > today:
             return False
         changes = _set_status(zone, ZoneStatus.REVIEW_DUE, review_due_since=zone.review_date)
-        audit_record(actor=None, action="zone.review_due", obj=zone, zone_id=zone.pk,
-                     changes=changes, reason="The review date has come.")
+        audit_record(
+            actor=None,
+            action="zone.review_due",
+            obj=zone,
+            zone_id=zone.pk,
+            changes=changes,
+            reason="The review date has come.",
+        )
     return True
 
 
@@ -307,8 +349,14 @@ def zone_dissolve_unreviewed(*, zone: Zone, today: date) -> bool:
             f"days of its review date ({zone.review_due_since:%-d %B %Y})."
         )
         changes = _set_status(zone, ZoneStatus.DISSOLVED, ended_on=today, end_reason=reason)
-        audit_record(actor=None, action="zone.dissolved", obj=zone, zone_id=zone.pk,
-                     changes=changes, reason=reason)
+        audit_record(
+            actor=None,
+            action="zone.dissolved",
+            obj=zone,
+            zone_id=zone.pk,
+            changes=changes,
+            reason=reason,
+        )
     return True
 
 
@@ -334,28 +382,42 @@ def zones_tick(*, today: date | None = None) -> TickResult:
 
 def outcome_add(*, actor, zone: Zone, title: str, description: str = "") -> Outcome:
     title = clean_text(title, field="title", label="the outcome's title", max_length=200)
-    description = clean_text(description, field="description", label="the description",
-                             max_length=5000, required=False)
+    description = clean_text(
+        description, field="description", label="the description", max_length=5000, required=False
+    )
     with transaction.atomic():
         zone = _lock(zone)
-        perms.require(perms.can_edit_zone(actor, zone), "Only the zone's stewards can add outcomes.")
+        perms.require(
+            perms.can_edit_zone(actor, zone), "Only the zone's stewards can add outcomes."
+        )
         if zone.status in ENDED:
             raise InvalidTransition("This zone has ended; its outcomes can no longer change.")
         outcome = Outcome.objects.create(zone=zone, title=title, description=description)
-        audit_record(actor=actor, action="outcome.added", obj=outcome, zone_id=zone.pk,
-                     changes={"title": [None, title], "description": [None, description]})
+        audit_record(
+            actor=actor,
+            action="outcome.added",
+            obj=outcome,
+            zone_id=zone.pk,
+            changes={"title": [None, title], "description": [None, description]},
+        )
     return outcome
 
 
 def outcome_remove(*, actor, outcome: Outcome) -> None:
     with transaction.atomic():
         zone = _lock(outcome.zone)
-        perms.require(perms.can_edit_zone(actor, zone),
-                      "Only the zone's stewards can remove outcomes.")
+        perms.require(
+            perms.can_edit_zone(actor, zone), "Only the zone's stewards can remove outcomes."
+        )
         if zone.status not in (ZoneStatus.DRAFT, ZoneStatus.PROPOSED):
             raise InvalidTransition("Outcomes can be removed only before the zone is declared.")
-        audit_record(actor=actor, action="outcome.removed", obj=outcome, zone_id=zone.pk,
-                     changes={"title": [outcome.title, None]})
+        audit_record(
+            actor=actor,
+            action="outcome.removed",
+            obj=outcome,
+            zone_id=zone.pk,
+            changes={"title": [outcome.title, None]},
+        )
         outcome.delete()
 
 
@@ -364,8 +426,13 @@ def comment_add(*, actor, zone: Zone, body: str) -> Comment:
     perms.require(perms.can_comment(actor, zone), "Sign in to comment on a public zone.")
     with transaction.atomic():
         comment = Comment.objects.create(zone=zone, author=actor, body=body)
-        audit_record(actor=actor, action="comment.added", obj=comment, zone_id=zone.pk,
-                     changes={"body": [None, body]})
+        audit_record(
+            actor=actor,
+            action="comment.added",
+            obj=comment,
+            zone_id=zone.pk,
+            changes={"body": [None, body]},
+        )
     return comment
 
 

@@ -37,7 +37,9 @@ def test_declare_lists_every_broken_rule_and_changes_nothing(steward, council, c
         stewards=[steward],
     )
     PartnershipFactory(
-        zone=zone, organisation=council, response=Partnership.Response.OBJECTED,
+        zone=zone,
+        organisation=council,
+        response=Partnership.Response.OBJECTED,
         response_text="We have not budgeted for this.",
     )
     PartnershipFactory(zone=zone, organisation=community)  # not answered
@@ -77,8 +79,10 @@ def test_answered_objection_no_longer_blocks(ready_zone, steward):
     from tests.factories import OrganisationFactory, PartnershipFactory
 
     objector = PartnershipFactory(
-        zone=ready_zone, organisation=OrganisationFactory(name="Objectors"),
-        response=Partnership.Response.OBJECTED, response_text="Too soon.",
+        zone=ready_zone,
+        organisation=OrganisationFactory(name="Objectors"),
+        response=Partnership.Response.OBJECTED,
+        response_text="Too soon.",
     )
     with pytest.raises(RulesNotMet) as exc:
         services.zone_declare(actor=steward, zone=ready_zone)
@@ -113,8 +117,12 @@ def test_declaring_twice_is_refused(ready_zone, steward):
 def test_stale_version_is_a_conflict(ready_zone, steward):
     stale = ready_zone.version
     services.zone_update(
-        actor=steward, zone=ready_zone, expected_version=stale, name="Renamed",
-        summary="s", intention="i",
+        actor=steward,
+        zone=ready_zone,
+        expected_version=stale,
+        name="Renamed",
+        summary="s",
+        intention="i",
     )
     with pytest.raises(Conflict):
         services.zone_declare(actor=steward, zone=ready_zone, expected_version=stale)

@@ -69,8 +69,11 @@ def test_review_renews_to_a_new_date(declared, steward):
     tick_on(dt.date(2027, 1, 10))
     with time_machine.travel(dt.datetime(2027, 2, 1, 12, tzinfo=dt.UTC)):
         review = services.zone_record_review(
-            actor=steward, zone=declared, evidence_summary="Park use doubled.",
-            decision=Review.Decision.RENEW, new_review_date=dt.date(2028, 2, 1),
+            actor=steward,
+            zone=declared,
+            evidence_summary="Park use doubled.",
+            decision=Review.Decision.RENEW,
+            new_review_date=dt.date(2028, 2, 1),
         )
     zone = Zone.objects.get(pk=declared.pk)
     assert review.held_on == dt.date(2027, 2, 1)
@@ -83,7 +86,9 @@ def test_review_renews_to_a_new_date(declared, steward):
 def test_review_dissolves(declared, steward):
     with time_machine.travel(dt.datetime(2026, 12, 1, 12, tzinfo=dt.UTC)):
         services.zone_record_review(
-            actor=steward, zone=declared, evidence_summary="It did not work.",
+            actor=steward,
+            zone=declared,
+            evidence_summary="It did not work.",
             decision=Review.Decision.DISSOLVE,
         )
     zone = Zone.objects.get(pk=declared.pk)
