@@ -1,0 +1,341 @@
+"""The demo: the Stirchley and Cotteridge health and well-being zone, and zones in other states.
+
+Everything is created through the same services people use, then dates are moved back so the
+zones sit at realistic points in their lives relative to today (the demo never goes stale).
+Loading is idempotent: people, organisations and zones that exist already are left alone.
+"""
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from sizes.accounts.models import User
+from sizes.partners import services as partner_services
+from sizes.partners.models import Membership, Organisation, OrganisationKind, Partnership
+from sizes.zones import services as zone_services
+from sizes.zones.models import Review, Zone
+
+# Demo accounts share one password, for trying the site on your own machine only.
+DEMO_PASSWORD = os.environ.get("SIZES_DEMO_PASSWORD", "sizes-demo-2026")
+
+PEOPLE = [
+    # username, display name, council admin?
+    ("council.officer", "Priya Shah (Birmingham City Council)", True),
+    ("nhs.lead", "Dr Tom Ellis (NHS Birmingham and Solihull)", False),
+    ("residents.chair", "Maureen O'Connor (Stirchley and Cotteridge Residents' Forum)", False),
+    ("park.friends", "Sam Okafor (Friends of Cotteridge Park)", False),
+    ("resident", "Alex, a Stirchley resident", False),
+]
+
+ORGANISATIONS = [
+    # name, kind, description, website, signer
+    (
+        "Birmingham City Council",
+        OrganisationKind.COUNCIL,
+        "The local authority for Birmingham, including parks, libraries, leisure and "
+        "public health.",
+        "https://www.birmingham.gov.uk/",
+        "council.officer",
+    ),
+    (
+        "NHS Birmingham and Solihull",
+        OrganisationKind.HEALTH,
+        "The integrated care board that plans and pays for NHS services in Birmingham and "
+        "Solihull, working with local GP practices.",
+        "https://www.birminghamsolihull.icb.nhs.uk/",
+        "nhs.lead",
+    ),
+    (
+        "Stirchley and Cotteridge Residents' Forum",
+        OrganisationKind.RESIDENTS,
+        "Residents of Stirchley and Cotteridge who meet monthly to speak up for the area.",
+        "",
+        "residents.chair",
+    ),
+    (
+        "Friends of Cotteridge Park",
+        OrganisationKind.VOLUNTARY,
+        "Volunteers who look after Cotteridge Park and run Active Parks sessions there: free "
+        "outdoor activities such as walking, tai chi and fitness for all ages.",
+        "",
+        "park.friends",
+    ),
+]
+
+SLUG = "stirchley-and-cotteridge-health-and-well-being"
+
+
+@dataclass
+class DemoResult:
+    created_zones: int
+    created_people: int
+
+
+def _person(username: str, display_name: str, council_admin: bool) -> tuple[User, bool]:
+    user, created = User.objects.get_or_create(
+        username=username,
+        defaults={
+            "display_name": display_name,
+            "email": f"{username}@demo.sizes.invalid",
+            "is_council_admin": council_admin,
+        },
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    return user, created
+
+
+def _organisation(name, kind, description, website, signer: User, admin: User) -> Organisation:
+    org = Organisation.objects.filter(name=name).first()
+    if org is None:
+        org = partner_services.organisation_create(
+            actor=admin, name=name, kind=kind, description=description, website=website
+        )
+    Membership.objects.get_or_create(
+        user=signer,
+        organisation=org,
+        defaults={"status": Membership.Status.APPROVED, "can_sign": True, "decided_by": admin},
+    )
+    return org
+
+
+def _backdate(zone: Zone, **dates) -> None:
+    Zone.objects.filter(pk=zone.pk).update(**dates)
+    zone.refresh_from_db()
+
+
+def _invite_and_answer(zone, org, signer, steward, role, commitment, response, text=""):
+    p = partner_services.partnership_invite(
+        actor=steward, zone=zone, organisation=org, role=role, commitment=commitment
+    )
+    if response:
+        partner_services.partnership_respond(
+            actor=signer, partnership=p, response=response, text=text
+        )
+    return p
+
+
+def _seed_zone(people, orgs, today) -> Zone:
+    officer = people["council.officer"]
+    zone = zone_services.zone_create(
+        actor=officer,
+        name="Stirchley and Cotteridge: health and well-being",
+        summary=(
+            "Stirchley and Cotteridge, in south Birmingham, around Cotteridge Park. The council, "
+            "the NHS, residents and the Friends of Cotteridge Park are trying new ways to help "
+            "people be more active, less isolated and use the park for their health."
+        ),
+        intention=(
+            "We, the partners in this zone, intend to improve health and well-being in Stirchley "
+            "and Cotteridge by working together around Cotteridge Park and its Active Parks "
+            "programme. We will say openly what we do differently here, why, and who answers "
+            "for it, and we will review what we have learned by the review date."
+        ),
+        review_date=today + dt.timedelta(days=200),
+        themes=["Health and well-being", "Older people", "Environment"],
+        outcomes=[
+            (
+                "More adults physically active",
+                "More adults in the zone doing at least 150 minutes of moderate activity a week.",
+            ),
+            (
+                "Less social isolation",
+                "Fewer residents, especially older people, saying they often feel lonely.",
+            ),
+            (
+                "Parks used for health",
+                "More people using Cotteridge Park for walking, exercise and social prescribing "
+                "activities.",
+            ),
+        ],
+    )
+    zone_services.zone_publish(actor=officer, zone=zone)
+    S = Partnership.Role
+    R = Partnership.Response
+    _invite_and_answer(
+        zone, orgs["Birmingham City Council"], officer, officer, S.LEAD,
+        "Open park buildings and council rooms for health activities, and relax booking rules "
+        "for community groups in the zone.",
+        R.AGREED,
+    )  # fmt: skip
+    _invite_and_answer(
+        zone, orgs["NHS Birmingham and Solihull"], people["nhs.lead"], officer, S.PARTNER,
+        "Let GP practices in the zone refer patients straight to Active Parks sessions through "
+        "social prescribing link workers.",
+        R.RESERVATIONS,
+        "We can fund link-worker time only until the end of the financial year; we will "
+        "review it then.",
+    )  # fmt: skip
+    _invite_and_answer(
+        zone, orgs["Stirchley and Cotteridge Residents' Forum"], people["residents.chair"],
+        officer, S.PARTNER,
+        "Tell residents about the zone, gather their views and sit on the zone's steering group.",
+        R.AGREED,
+    )  # fmt: skip
+    _invite_and_answer(
+        zone, orgs["Friends of Cotteridge Park"], people["park.friends"], officer, S.PARTNER,
+        "Run Active Parks sessions in Cotteridge Park and welcome people referred by GPs.",
+        R.AGREED,
+    )  # fmt: skip
+    # The consultation ran for six weeks, some months ago.
+    _backdate(
+        zone,
+        proposed_on=today - dt.timedelta(days=220),
+        consultation_ends=today - dt.timedelta(days=178),
+    )
+    zone_services.comment_add(
+        actor=people["resident"],
+        zone=zone,
+        body="Great idea. Could the walks start from the Pershore Road entrance too?",
+    )
+    zone = zone_services.zone_declare(actor=officer, zone=zone)
+    _backdate(zone, declared_on=today - dt.timedelta(days=170))
+    return zone
+
+
+def _proposed_zone(people, orgs, today) -> Zone:
+    officer = people["council.officer"]
+    zone = zone_services.zone_create(
+        actor=officer,
+        name="Pershore Road, Stirchley: safer, busier high street",
+        summary=(
+            "The shops and cafés along Pershore Road in Stirchley. Traders, residents and the "
+            "council want to make the street safer and busier during the day and evening."
+        ),
+        intention=(
+            "We intend to make Pershore Road a safer and busier high street by trying new ways "
+            "to use empty shops, light the street and share information about problems quickly."
+        ),
+        review_date=today + dt.timedelta(days=600),
+        themes=["Community safety", "Employment", "Transport"],
+        outcomes=[
+            ("Fewer empty shop units", "Empty shop units on the street brought back into use.")
+        ],
+    )
+    zone_services.zone_publish(actor=officer, zone=zone)
+    _backdate(
+        zone,
+        proposed_on=today - dt.timedelta(days=12),
+        consultation_ends=today + dt.timedelta(days=30),
+    )
+    _invite_and_answer(
+        zone, orgs["Birmingham City Council"], officer, officer, Partnership.Role.LEAD,
+        "Offer empty council-owned units for short 'meanwhile' lets to local groups.",
+        Partnership.Response.AGREED,
+    )  # fmt: skip
+    _invite_and_answer(
+        zone, orgs["Stirchley and Cotteridge Residents' Forum"], people["residents.chair"],
+        officer, Partnership.Role.PARTNER,
+        "Run a street survey and share residents' views with the partners.",
+        Partnership.Response.OBJECTED,
+        "The proposed area leaves out the streets behind the high street, where most "
+        "problems are.",
+    )  # fmt: skip
+    return zone
+
+
+def _dissolved_zone(people, orgs, today) -> Zone:
+    officer = people["council.officer"]
+    zone = zone_services.zone_create(
+        actor=officer,
+        name="Bournville Lane: job support pilot",
+        summary="A pilot bringing job support into community venues around Bournville Lane.",
+        intention=(
+            "We intended to help more residents into work by offering job support in places "
+            "they already go."
+        ),
+        review_date=today + dt.timedelta(days=100),
+        themes=["Employment"],
+        outcomes=[
+            ("More residents into work", "People helped into paid work of 16 hours or more.")
+        ],
+    )
+    zone_services.zone_publish(actor=officer, zone=zone)
+    _invite_and_answer(
+        zone, orgs["Birmingham City Council"], officer, officer, Partnership.Role.LEAD,
+        "Run job clubs in libraries and community centres.",
+        Partnership.Response.AGREED,
+    )  # fmt: skip
+    _invite_and_answer(
+        zone, orgs["Stirchley and Cotteridge Residents' Forum"], people["residents.chair"],
+        officer, Partnership.Role.PARTNER,
+        "Tell residents about the job clubs.",
+        Partnership.Response.AGREED,
+    )  # fmt: skip
+    _backdate(
+        zone,
+        proposed_on=today - dt.timedelta(days=700),
+        consultation_ends=today - dt.timedelta(days=658),
+    )
+    zone = zone_services.zone_declare(actor=officer, zone=zone)
+    zone_services.zone_record_review(
+        actor=officer,
+        zone=zone,
+        evidence_summary=(
+            "Job clubs were well used, but most people came from outside the area. The council "
+            "now runs them city-wide, so a separate zone is no longer needed."
+        ),
+        decision=Review.Decision.DISSOLVE,
+    )
+    _backdate(
+        zone,
+        declared_on=today - dt.timedelta(days=650),
+        ended_on=today - dt.timedelta(days=60),
+        end_reason="Dissolved after the review: job clubs now run across the city.",
+    )
+    Review.objects.filter(zone=zone).update(held_on=today - dt.timedelta(days=60))
+    return zone
+
+
+def _withdrawn_zone(people, today) -> Zone:
+    officer = people["council.officer"]
+    zone = zone_services.zone_create(
+        actor=officer,
+        name="Cotteridge school streets",
+        summary="Streets around Cotteridge schools closed to through traffic at school times.",
+        intention="We intended to make the school run safer and healthier.",
+        review_date=today + dt.timedelta(days=400),
+        themes=["Children and young people", "Transport"],
+        outcomes=[("More children walking to school", "")],
+    )
+    zone_services.zone_publish(actor=officer, zone=zone)
+    zone_services.zone_withdraw(
+        actor=officer,
+        zone=zone,
+        reason="The council's city-wide school streets scheme now covers these schools.",
+    )
+    return zone
+
+
+@transaction.atomic
+def load_demo() -> DemoResult:
+    """Create the demo people, organisations and zones that do not exist yet."""
+    today = timezone.localdate()
+    people, created_people = {}, 0
+    for username, name, admin in PEOPLE:
+        people[username], created = _person(username, name, admin)
+        created_people += created
+    admin = people["council.officer"]
+    orgs = {
+        name: _organisation(name, kind, desc, web, people[signer], admin)
+        for name, kind, desc, web, signer in ORGANISATIONS
+    }
+    builders = [
+        (SLUG, lambda: _seed_zone(people, orgs, today)),
+        ("pershore-road-stirchley-safer-busier-high-street",
+         lambda: _proposed_zone(people, orgs, today)),
+        ("bournville-lane-job-support-pilot", lambda: _dissolved_zone(people, orgs, today)),
+        ("cotteridge-school-streets", lambda: _withdrawn_zone(people, today)),
+    ]  # fmt: skip
+    created_zones = 0
+    for slug, build in builders:
+        if not Zone.objects.filter(slug=slug).exists():
+            zone = build()
+            if zone.slug != slug:
+                raise RuntimeError(f"Demo zone got slug {zone.slug!r}, expected {slug!r}.")
+            created_zones += 1
+    return DemoResult(created_zones=created_zones, created_people=created_people)

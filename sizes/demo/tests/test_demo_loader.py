@@ -1,0 +1,45 @@
+import pytest
+from django.core.management import call_command
+
+from sizes.audit.services import audit_verify
+from sizes.partners.models import Organisation
+from sizes.zones.models import Zone, ZoneStatus
+from sizes.zones.selectors import zone_declaration_problems
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_loads_every_state_and_is_idempotent(capsys):
+    call_command("demo", "--no-serve")
+    statuses = dict(Zone.objects.values_list("slug", "status"))
+    assert statuses == {
+        "stirchley-and-cotteridge-health-and-well-being": ZoneStatus.DECLARED,
+        "pershore-road-stirchley-safer-busier-high-street": ZoneStatus.PROPOSED,
+        "bournville-lane-job-support-pilot": ZoneStatus.DISSOLVED,
+        "cotteridge-school-streets": ZoneStatus.WITHDRAWN,
+    }
+    counts = (Zone.objects.count(), Organisation.objects.count())
+    call_command("demo", "--no-serve")
+    assert (Zone.objects.count(), Organisation.objects.count()) == counts
+    assert "0 zone(s)" in capsys.readouterr().out
+    assert audit_verify().ok
+
+
+def test_seed_zone_has_the_real_partners_and_outcomes():
+    call_command("demo", "--no-serve")
+    zone = Zone.objects.get(slug="stirchley-and-cotteridge-health-and-well-being")
+    kinds = set(zone.partnerships.values_list("organisation__kind", flat=True))
+    assert {"council", "health", "residents", "voluntary"} <= kinds
+    assert "Friends of Cotteridge Park" in zone.partnerships.values_list(
+        "organisation__name", flat=True
+    )
+    assert zone.outcomes.count() == 3
+    assert zone.review_date > zone.declared_on
+
+
+def test_proposed_demo_zone_shows_why_it_cannot_be_declared_yet():
+    call_command("demo", "--no-serve")
+    zone = Zone.objects.get(slug="pershore-road-stirchley-safer-busier-high-street")
+    codes = {p.code for p in zone_declaration_problems(zone=zone)}
+    assert {"consultation_open", "unresolved_objection", "no_community_agreement"} <= codes
+    assert zone.consultation_days_left() == 30
