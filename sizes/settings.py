@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "sizes.audit",
     "sizes.partners",
     "sizes.zones",
+    "sizes.variations",
     "sizes.engagement",
     "sizes.web",
     "sizes.demo",

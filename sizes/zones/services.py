@@ -15,6 +15,7 @@ from sizes.core.errors import Conflict, DomainError, InvalidTransition, Problem,
 from sizes.core.text import clean_text, unique_slug
 from sizes.core.versioning import bump_version
 from sizes.engagement.models import Comment
+from sizes.variations.services import variations_end_with_zone, variations_tick
 from sizes.zones import permissions as perms
 from sizes.zones.models import DEFAULT_THEMES, ENDED, Outcome, Review, Theme, Zone, ZoneStatus
 from sizes.zones.selectors import review_date_problems, zone_declaration_problems
@@ -306,6 +307,7 @@ def zone_record_review(
                 ended_on=today,
                 end_reason=f"Dissolved after the review on {today:%-d %B %Y}.",
             )
+            variations_end_with_zone(zone=zone, today=today, actor=actor)
             action = "zone.dissolved"
         audit_record(
             actor=actor,
@@ -349,6 +351,7 @@ def zone_dissolve_unreviewed(*, zone: Zone, today: date) -> bool:
             f"days of its review date ({zone.review_due_since:%-d %B %Y})."
         )
         changes = _set_status(zone, ZoneStatus.DISSOLVED, ended_on=today, end_reason=reason)
+        variations_end_with_zone(zone=zone, today=today)
         audit_record(
             actor=None,
             action="zone.dissolved",
@@ -364,6 +367,7 @@ def zone_dissolve_unreviewed(*, zone: Zone, today: date) -> bool:
 class TickResult:
     marked_review_due: int
     dissolved: int
+    variations_ended: int = 0
 
 
 def zones_tick(*, today: date | None = None) -> TickResult:
@@ -377,7 +381,10 @@ def zones_tick(*, today: date | None = None) -> TickResult:
     dissolved = sum(
         zone_dissolve_unreviewed(zone=z, today=today) for z in zones_past_grace(today=today)
     )
-    return TickResult(marked_review_due=marked, dissolved=dissolved)
+    variations_ended = variations_tick(today=today)
+    return TickResult(
+        marked_review_due=marked, dissolved=dissolved, variations_ended=variations_ended
+    )
 
 
 def outcome_add(*, actor, zone: Zone, title: str, description: str = "") -> Outcome:

@@ -19,7 +19,8 @@ class Command(BaseCommand):
         result = zones_tick()
         self.stdout.write(
             f"{result.marked_review_due} zone(s) now due for review; "
-            f"{result.dissolved} zone(s) dissolved after the grace period."
+            f"{result.dissolved} zone(s) dissolved after the grace period; "
+            f"{result.variations_ended} variation(s) ended on their end date."
         )
         if options["schedule"]:
             from sizes.zones.tasks import tick_task
