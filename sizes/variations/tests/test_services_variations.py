@@ -276,3 +276,39 @@ def test_baseline_statement_by_a_partner_member(zone, council, council_member, r
         services.baseline_publish(
             actor=resident, zone=zone, organisation=council, service="Parks", statement="x"
         )
+
+
+def test_what_applied_on_a_past_date(
+    zone, outcome, council, council_member, council_signer, steward
+):
+    from sizes.variations.selectors import variations_in_force_on
+
+    v = agreed(council_member, council_signer, steward, zone, council, outcome)
+    services.variation_activate(actor=council_member, variation=v)
+    v.events.filter(status="active").update(on=TODAY - dt.timedelta(days=5))
+    v.events.filter(status__in=["proposed", "agreed"]).update(on=TODAY - dt.timedelta(days=8))
+    services.variation_end(actor=steward, variation=v, reason="Stopped.")
+    assert list(variations_in_force_on(on=TODAY - dt.timedelta(days=6))) == []
+    assert list(variations_in_force_on(on=TODAY - dt.timedelta(days=3))) == [v]
+    assert list(variations_in_force_on(on=TODAY)) == []
+
+
+def test_conflicting_rule_in_an_overlapping_zone(
+    zone, outcome, council, council_member, council_signer, steward
+):
+    from sizes.variations.selectors import variation_conflicts
+
+    other = ZoneFactory(
+        status=ZoneStatus.DECLARED, declared_on=zone.declared_on, stewards=[steward]
+    )
+    PartnershipFactory(zone=other, organisation=council, response=Partnership.Response.AGREED)
+    other_outcome = OutcomeFactory(zone=other)
+    mine = agreed(council_member, council_signer, steward, zone, council, outcome)
+    theirs = agreed(
+        council_member, council_signer, steward, other, council, other_outcome,
+        standard_rule="PARK buildings open: 10:00 to 16:00.",
+    )  # fmt: skip
+    for v in (mine, theirs):
+        services.variation_activate(actor=council_member, variation=v)
+    assert list(variation_conflicts(variation=mine, overlapping_zone_ids=[other.pk])) == [theirs]
+    assert list(variation_conflicts(variation=mine, overlapping_zone_ids=[])) == []
