@@ -6,6 +6,10 @@ urlpatterns = [
     path("zones/", include("sizes.zones.urls")),
     path("organisations/", include("sizes.partners.urls")),
     path("account/", include("sizes.accounts.urls")),
+    path("variations/", include("sizes.variations.urls")),
+    path("accountability/", include("sizes.variations.report_urls")),
+    path("history/", include("sizes.audit.urls")),
+    path("feeds/", include("sizes.web.feed_urls")),
     path("admin/", admin.site.urls),
 ]
 
