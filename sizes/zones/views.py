@@ -1,9 +1,67 @@
-"""Zone pages. Views parse input, call a service or selector, and render; no rules here."""
+"""Zone pages. Each view: check who may see it → parse the form → call one service → on a
+`DomainError` show its message beside the fields and change nothing → on success redirect
+with a message. No rules live here: permissions come from `permissions.py`, everything else
+from `services.py` and `selectors.py`.
+"""
 
-from django.shortcuts import render
+from django import forms as djforms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
 
-from sizes.zones import selectors
-from sizes.zones.models import ZoneStatus
+from sizes.core.errors import Conflict, DomainError, NotFound
+from sizes.engagement.models import Comment
+from sizes.partners import permissions as pperms
+from sizes.partners import services as partner_services
+from sizes.partners.models import Membership, Partnership
+from sizes.zones import forms, selectors, services
+from sizes.zones import permissions as perms
+from sizes.zones.models import ENDED, IN_FORCE, ZoneStatus
+
+# Every declaration rule, in the order the checklist shows them, with the codes of the
+# problems `zone_declaration_problems` reports when the rule is not met.
+DECLARATION_RULES = [
+    (
+        "The zone has been proposed and its public consultation is over",
+        ("not_proposed", "consultation_open"),
+    ),
+    ("The zone has at least one outcome", ("no_outcome",)),
+    (
+        "The review date is in the future and within the longest term allowed",
+        ("review_date_missing", "review_date_past", "review_date_too_far"),
+    ),
+    ("At least one council partner has agreed", ("no_council_agreement",)),
+    ("At least one community partner has agreed", ("no_community_agreement",)),
+    ("Every objection has been withdrawn or answered in public", ("unresolved_objection",)),
+]
+
+EDITABLE = (ZoneStatus.DRAFT, ZoneStatus.PROPOSED, *IN_FORCE)
+
+
+def _zone(request, slug):
+    return selectors.zone_get_for_user(slug=slug, user=request.user)
+
+
+def _steward_zone(request, slug, message="Only the zone's stewards can do that."):
+    zone = _zone(request, slug)
+    perms.require(perms.is_steward(request.user, zone), message)
+    return zone
+
+
+def _data(request):
+    """The submitted data on a POST (even if empty), None on a GET: binds forms correctly."""
+    return request.POST if request.method == "POST" else None
+
+
+def _page(request, template, form, zone=None, status=200, **context):
+    return render(request, template, {"form": form, "zone": zone, **context}, status=status)
+
+
+# --- Register and detail ---------------------------------------------------------------------
 
 
 def register(request):
@@ -25,6 +83,394 @@ def register(request):
     )
 
 
+def _detail_context(request, zone) -> dict:
+    user = request.user
+    steward = perms.is_steward(user, zone)
+    partnerships = list(zone.partnerships.all())
+    signable = set()
+    if user.is_authenticated:
+        signable = set(
+            Membership.objects.filter(
+                user=user, status=Membership.Status.APPROVED, can_sign=True
+            ).values_list("organisation_id", flat=True)
+        )
+    return {
+        "zone": zone,
+        "partnerships": partnerships,
+        "signable": signable,
+        "outcomes": list(zone.outcomes.all()),
+        "reviews": list(zone.reviews.select_related("recorded_by")),
+        "comments": list(Comment.objects.filter(zone=zone, hidden=False).select_related("author")),
+        "can": {
+            "edit": steward and zone.status in EDITABLE,
+            "add_outcome": steward and zone.status not in ENDED,
+            "invite": perms.can_manage_partners(user, zone) and zone.status not in ENDED,
+            "publish": steward and zone.status == ZoneStatus.DRAFT,
+            "declare": perms.can_declare_zone(user, zone) and zone.status == ZoneStatus.PROPOSED,
+            "withdraw": steward and zone.status in (ZoneStatus.DRAFT, ZoneStatus.PROPOSED),
+            "review": perms.can_record_review(user, zone) and zone.status in IN_FORCE,
+            "reply": perms.can_manage_partners(user, zone),
+            "comment": perms.can_comment(user, zone),
+            "steward": steward,
+        },
+        "days_left": zone.consultation_days_left(),
+        "is_ended": zone.status in ENDED,
+    }
+
+
 def detail(request, slug):
-    zone = selectors.zone_get_for_user(slug=slug, user=request.user)
-    return render(request, "zones/detail.html", {"zone": zone})
+    zone = _zone(request, slug)
+    context = _detail_context(request, zone)
+    context["comment_form"] = forms.CommentForm()
+    return render(request, "zones/detail.html", context)
+
+
+@require_POST
+@login_required
+def comment(request, slug):
+    zone = _zone(request, slug)
+    form = forms.CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.comment_add(actor=request.user, zone=zone, body=form.cleaned_data["body"])
+        except DomainError as exc:
+            if exc.status in (403, 404):
+                raise
+            forms.add_domain_error(form, exc)
+        else:
+            messages.success(request, "Your comment has been published.")
+            return redirect(reverse("zones:detail", args=[zone.slug]) + "#comments")
+    context = _detail_context(request, zone)
+    context["comment_form"] = form
+    return render(request, "zones/detail.html", context, status=400)
+
+
+# --- Propose and edit ------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def propose(request):
+    perms.require(perms.can_propose_zone(request.user), "Sign in to propose a zone.")
+    form = forms.ProposeForm(_data(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        outcomes = [(data["outcome_title"], data["outcome_description"])]
+        publish = request.POST.get("action") == "publish"
+        try:
+            with transaction.atomic():
+                zone = services.zone_create(
+                    actor=request.user,
+                    name=data["name"],
+                    summary=data["summary"],
+                    intention=data["intention"],
+                    review_date=data["review_date"],
+                    themes=form.theme_names(),
+                    outcomes=outcomes if data["outcome_title"] else [],
+                )
+                if publish:
+                    zone = services.zone_publish(actor=request.user, zone=zone)
+        except DomainError as exc:
+            if exc.status == 403:
+                raise
+            forms.add_domain_error(form, exc, field_map={"too_many_themes": "themes"})
+        else:
+            if publish:
+                messages.success(
+                    request,
+                    f"{zone.name} has been proposed. Public consultation is open until "
+                    f"{zone.consultation_ends:%-d %B %Y}.",
+                )
+            else:
+                messages.success(request, f"{zone.name} has been saved as a draft.")
+            return redirect("zones:detail", zone.slug)
+    status = 400 if form.is_bound else 200
+    return _page(
+        request,
+        "zones/propose.html",
+        form,
+        status=status,
+        consultation_days=settings.SIZES_CONSULTATION_DAYS,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def edit(request, slug):
+    zone = _steward_zone(request, slug, "Only the zone's stewards can edit it.")
+    with_date = zone.status in (ZoneStatus.DRAFT, ZoneStatus.PROPOSED)
+    if request.method == "POST":
+        form = forms.EditZoneForm(request.POST, with_review_date=with_date)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                zone = services.zone_update(
+                    actor=request.user,
+                    zone=zone,
+                    expected_version=data["version"],
+                    name=data["name"],
+                    summary=data["summary"],
+                    intention=data["intention"],
+                    review_date=data.get("review_date"),
+                    themes=form.theme_names(),
+                    reason=data["reason"],
+                )
+            except Conflict as exc:
+                # Someone saved first: show what is saved now, with its version, and say so.
+                zone.refresh_from_db()
+                fresh = forms.EditZoneForm(
+                    initial={**forms.ZoneForm.initial_for(zone), "version": zone.version},
+                    with_review_date=with_date,
+                )
+                conflict = forms.message_form(exc.message)
+                return render(
+                    request,
+                    "zones/edit.html",
+                    {"form": fresh, "errors_form": conflict, "zone": zone},
+                    status=409,
+                )
+            except DomainError as exc:
+                if exc.status in (403, 404):
+                    raise
+                forms.add_domain_error(form, exc, field_map={"too_many_themes": "themes"})
+            else:
+                messages.success(request, "Your changes have been saved.")
+                return redirect("zones:detail", zone.slug)
+        return _page(request, "zones/edit.html", form, zone, status=400)
+    form = forms.EditZoneForm(
+        initial={**forms.ZoneForm.initial_for(zone), "version": zone.version},
+        with_review_date=with_date,
+    )
+    return _page(request, "zones/edit.html", form, zone)
+
+
+# --- Outcomes and partners -------------------------------------------------------------------
+
+
+def _simple_form_view(request, zone, form, template, action, success, field_map=None, **ctx):
+    """Render `form`; on a valid POST call `action(cleaned_data)`; redirect to the zone."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            action(form.cleaned_data)
+        except DomainError as exc:
+            if exc.status in (403, 404):
+                raise
+            forms.add_domain_error(form, exc, field_map=field_map)
+        else:
+            messages.success(request, success)
+            return redirect("zones:detail", zone.slug)
+    status = 400 if form.is_bound else 200
+    return _page(request, template, form, zone, status=status, **ctx)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def outcome_add(request, slug):
+    zone = _steward_zone(request, slug, "Only the zone's stewards can add outcomes.")
+    form = forms.OutcomeForm(_data(request))
+    return _simple_form_view(
+        request,
+        zone,
+        form,
+        "zones/outcome_add.html",
+        lambda d: services.outcome_add(
+            actor=request.user, zone=zone, title=d["title"], description=d["description"]
+        ),
+        "The outcome has been added.",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def partner_invite(request, slug):
+    zone = _zone(request, slug)
+    perms.require(
+        perms.can_manage_partners(request.user, zone),
+        "Only the zone's stewards can invite partners.",
+    )
+    form = forms.InviteForm(_data(request), zone=zone, initial={"role": "partner"})
+
+    def invite(d):
+        partner_services.partnership_invite(
+            actor=request.user,
+            zone=zone,
+            organisation=d["organisation"],
+            role=d["role"],
+            commitment=d["commitment"],
+        )
+
+    return _simple_form_view(
+        request,
+        zone,
+        form,
+        "zones/partner_invite.html",
+        invite,
+        "The organisation has been invited. Someone who can sign for it will answer.",
+        field_map={"already_partner": "organisation"},
+    )
+
+
+def _partnership(zone, pk) -> Partnership:
+    partnership = (
+        Partnership.objects.filter(zone=zone, pk=pk).select_related("organisation").first()
+    )
+    if partnership is None:
+        raise NotFound("This organisation is not a partner in this zone.")
+    return partnership
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def partner_answer(request, slug, pk):
+    zone = _zone(request, slug)
+    partnership = _partnership(zone, pk)
+    org = partnership.organisation
+    perms.require(
+        pperms.can_sign_for(request.user, org),
+        f"Only a member authorised to sign for {org.name} can answer.",
+    )
+    initial = {}
+    if partnership.response != Partnership.Response.PENDING:
+        initial = {"response": partnership.response, "response_text": partnership.response_text}
+    form = forms.AnswerForm(_data(request), initial=initial)
+    return _simple_form_view(
+        request,
+        zone,
+        form,
+        "zones/partner_answer.html",
+        lambda d: partner_services.partnership_respond(
+            actor=request.user,
+            partnership=partnership,
+            response=d["response"],
+            text=d["response_text"],
+        ),
+        f"Your answer for {org.name} has been published.",
+        partnership=partnership,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def objection_reply(request, slug, pk):
+    zone = _zone(request, slug)
+    perms.require(
+        perms.can_manage_partners(request.user, zone),
+        "Only the zone's stewards can answer an objection.",
+    )
+    partnership = _partnership(zone, pk)
+    form = forms.ObjectionReplyForm(
+        _data(request), initial={"objection_answer": partnership.objection_answer}
+    )
+    return _simple_form_view(
+        request,
+        zone,
+        form,
+        "zones/objection_reply.html",
+        lambda d: partner_services.partnership_answer_objection(
+            actor=request.user, partnership=partnership, answer=d["objection_answer"]
+        ),
+        f"Your answer to {partnership.organisation.name} has been published.",
+        partnership=partnership,
+    )
+
+
+# --- Lifecycle -------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def publish(request, slug):
+    zone = _steward_zone(request, slug, "Only the zone's stewards can publish it.")
+    form = djforms.Form(_data(request))
+    return _simple_form_view(
+        request,
+        zone,
+        form,
+        "zones/publish.html",
+        lambda _: services.zone_publish(actor=request.user, zone=zone),
+        "The zone has been proposed and its public consultation is open.",
+    )
+
+
+def _checklist(zone, problems):
+    by_code = {}
+    for problem in problems:
+        by_code.setdefault(problem.code, []).append(problem.message)
+    return [
+        {"label": label, "problems": [m for c in codes for m in by_code.get(c, [])]}
+        for label, codes in DECLARATION_RULES
+    ]
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def declare(request, slug):
+    zone = _zone(request, slug)
+    perms.require(
+        perms.can_declare_zone(request.user, zone), "Only the zone's stewards can declare it."
+    )
+    form = djforms.Form(_data(request))
+    status = 200
+    if request.method == "POST":
+        try:
+            services.zone_declare(actor=request.user, zone=zone)
+        except DomainError as exc:
+            if exc.status in (403, 404):
+                raise
+            forms.add_domain_error(form, exc)
+            status = 400
+        else:
+            messages.success(request, f"{zone.name} has been declared.")
+            return redirect("zones:detail", zone.slug)
+    problems = selectors.zone_declaration_problems(zone=zone)
+    return _page(
+        request,
+        "zones/declare.html",
+        form,
+        zone,
+        status=status,
+        checklist=_checklist(zone, problems),
+        summary_description="This zone cannot be declared yet.",
+        ready=not problems,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def withdraw(request, slug):
+    zone = _steward_zone(request, slug, "Only the zone's stewards can withdraw it.")
+    form = forms.WithdrawForm(_data(request))
+    return _simple_form_view(
+        request,
+        zone,
+        form,
+        "zones/withdraw.html",
+        lambda d: services.zone_withdraw(actor=request.user, zone=zone, reason=d["reason"]),
+        "The zone has been withdrawn.",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def review(request, slug):
+    zone = _zone(request, slug)
+    perms.require(
+        perms.can_record_review(request.user, zone),
+        "Only the zone's stewards can record a review.",
+    )
+    form = forms.ReviewForm(_data(request))
+    return _simple_form_view(
+        request,
+        zone,
+        form,
+        "zones/review.html",
+        lambda d: services.zone_record_review(
+            actor=request.user,
+            zone=zone,
+            evidence_summary=d["evidence_summary"],
+            decision=d["decision"],
+            new_review_date=d["new_review_date"],
+        ),
+        "The review has been recorded.",
+        field_map={"review_date": "new_review_date", "review_date_missing": "new_review_date"},
+    )
