@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "sizes.partners",
     "sizes.zones",
     "sizes.variations",
+    "sizes.geo",
     "sizes.engagement",
     "sizes.web",
     "sizes.demo",
@@ -180,6 +181,14 @@ SIZES_CONSULTATION_DAYS = env_int("SIZES_CONSULTATION_DAYS", 42)
 SIZES_MAX_TERM_DAYS = env_int("SIZES_MAX_TERM_DAYS", 3 * 365)
 # Days a zone may stay "review due" before it is dissolved automatically.
 SIZES_REVIEW_GRACE_DAYS = env_int("SIZES_REVIEW_GRACE_DAYS", 90)
+# Geography (sizes.geo): the projected CRS for metric work (buffers, areas, distances); the
+# largest boundary accepted, in vertices and in bytes; the default fringe width and the radius
+# drawn around each postcode centroid when a boundary is built from postcodes, in metres.
+SIZES_METRIC_CRS = os.environ.get("SIZES_METRIC_CRS", "EPSG:27700")
+SIZES_MAX_VERTICES = env_int("SIZES_MAX_VERTICES", 100_000)
+SIZES_MAX_UPLOAD_BYTES = env_int("SIZES_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+SIZES_DEFAULT_FRINGE_M = env_int("SIZES_DEFAULT_FRINGE_M", 250)
+SIZES_POSTCODE_BUFFER_M = env_int("SIZES_POSTCODE_BUFFER_M", 50)
 
 LOGGING = {
     "version": 1,

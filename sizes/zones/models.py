@@ -104,8 +104,7 @@ class Zone(models.Model):
     review_due_since = models.DateField(null=True, blank=True)
     ended_on = models.DateField(null=True, blank=True)
     end_reason = models.TextField(blank=True)
-    # Placeholder until the geography app stores boundaries with history: GeoJSON geometry.
-    boundary = models.JSONField(null=True, blank=True)
+    # The boundary lives in sizes.geo: `zone.boundaries` (ZoneBoundary rows, with history).
     version = models.PositiveIntegerField(default=1)
 
     objects = ZoneQuerySet.as_manager()
