@@ -5,11 +5,8 @@ from sizes.accounts import views
 
 app_name = "accounts"
 urlpatterns = [
-    path(
-        "sign-in/",
-        auth_views.LoginView.as_view(template_name="accounts/sign_in.html"),
-        name="sign-in",
-    ),
+    path("sign-in/", views.SignInView.as_view(), name="sign-in"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="sign-out"),
+    path("sign-up/", views.sign_up, name="sign-up"),
     path("", views.profile, name="profile"),
 ]

@@ -1,7 +1,55 @@
+"""Account pages: sign in, sign up, sign out, and a person's own page."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods
+
+from sizes.accounts.forms import SignInForm, SignUpForm
+from sizes.partners.models import Membership
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "accounts/sign_in.html"
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def sign_up(request):
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = ""
+    form = SignUpForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        user = form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, f"Your account has been created. You are signed in as {user}.")
+        return redirect(next_url or "accounts:profile")
+    return render(
+        request,
+        "accounts/sign_up.html",
+        {"form": form, "next": next_url},
+        status=400 if form.is_bound else 200,
+    )
 
 
 @login_required
 def profile(request):
-    return render(request, "accounts/profile.html")
+    user = request.user
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "memberships": Membership.objects.filter(user=user)
+            .select_related("organisation")
+            .order_by("organisation__name"),
+            "zones": user.stewarded_zones.order_by("name"),
+        },
+    )
