@@ -15,6 +15,8 @@ from django.utils import timezone
 from sizes.accounts.models import User
 from sizes.partners import services as partner_services
 from sizes.partners.models import Membership, Organisation, OrganisationKind, Partnership
+from sizes.variations import services as variation_services
+from sizes.variations.models import Action, Subject, Variation, VariationStatus
 from sizes.zones import services as zone_services
 from sizes.zones.models import Review, Zone
 
@@ -194,7 +196,108 @@ def _seed_zone(people, orgs, today) -> Zone:
     )
     zone = zone_services.zone_declare(actor=officer, zone=zone)
     _backdate(zone, declared_on=today - dt.timedelta(days=170))
+    _seed_variations(zone, people, orgs, today)
     return zone
+
+
+def _variation(zone, actor, owner, outcomes, started_days_ago, **fields):
+    return variation_services.variation_propose(
+        actor=actor,
+        zone=zone,
+        owner=owner,
+        outcomes=[o.pk for o in outcomes],
+        start_date=timezone.localdate() - dt.timedelta(days=started_days_ago),
+        **fields,
+    )
+
+
+def _seed_variations(zone, people, orgs, today) -> None:
+    """Three variations in force or proposed, and one that ended, as issue 4 describes."""
+    officer, nhs = people["council.officer"], people["nhs.lead"]
+    council, health = orgs["Birmingham City Council"], orgs["NHS Birmingham and Solihull"]
+    active, isolation, parks = list(zone.outcomes.order_by("pk"))
+    walks = _variation(
+        zone, officer, council, [active, parks], 150,
+        subject=Subject.ASSET, action=Action.CHANGE,
+        title="Park pavilion opens early for health walks",
+        standard_rule="Cotteridge Park pavilion is open 10am to 4pm",
+        difference="The pavilion opens at 7:30am on weekdays so health walk groups can meet, "
+        "use the toilets and shelter before work.",
+        reason="Walks before work reach people who are not active now.",
+        applies_to="Health walk groups run by the Friends of Cotteridge Park.",
+        guaranteed="The usual opening hours stay the same for everyone else; a trained walk "
+        "leader is always present.",
+        cap="Up to 3 mornings a week",
+        end_date=None,
+        accountable_name="Priya Shah",
+        accountable_role="Head of Parks, Birmingham City Council",
+    )  # fmt: skip
+    referrals = _variation(
+        zone, nhs, health, [active, isolation], 120,
+        subject=Subject.PRACTICE, action=Action.CHANGE,
+        title="GP practices refer patients straight to Active Parks sessions",
+        standard_rule="Social prescribing referrals go through the central referral hub",
+        difference="GP practices in the zone can refer patients straight to Active Parks "
+        "sessions in Cotteridge Park, through their social prescribing link worker.",
+        reason="A direct route is quicker and more people take it up.",
+        applies_to="Adults registered with a GP practice in the zone.",
+        guaranteed="Everyone can still be referred through the central hub; no one loses a "
+        "service they have now.",
+        cap="",
+        end_date=zone.review_date,
+        accountable_name="Dr Tom Ellis",
+        accountable_role="Clinical lead for social prescribing, NHS Birmingham and Solihull",
+    )  # fmt: skip
+    parking = _variation(
+        zone, officer, council, [parks], 160,
+        subject=Subject.ASSET, action=Action.SUSPEND,
+        title="Free parking at the park for walk leaders",
+        standard_rule="Parking charges apply in the Cotteridge Park car park",
+        difference="Volunteer walk leaders park free while leading a session.",
+        reason="Make it easier for volunteers to lead sessions.",
+        applies_to="Registered volunteer walk leaders.",
+        guaranteed="Blue badge spaces and charges for everyone else are unchanged.",
+        cap="Up to 6 spaces",
+        end_date=None,
+        accountable_name="Priya Shah",
+        accountable_role="Head of Parks, Birmingham City Council",
+    )  # fmt: skip
+    signers = {council.pk: officer, health.pk: nhs}
+    for v in (walks, referrals, parking):
+        v = variation_services.variation_agree(actor=signers[v.owner_id], variation=v)
+        if v.status != VariationStatus.AGREED:
+            v = variation_services.variation_agree(actor=officer, variation=v)
+        variation_services.variation_activate(actor=officer, variation=v)
+        # Their history, as it happened: agreed a week before starting, active from the start.
+        v.events.exclude(status=VariationStatus.ACTIVE).update(
+            on=v.start_date - dt.timedelta(days=7)
+        )
+        v.events.filter(status=VariationStatus.ACTIVE).update(on=v.start_date)
+        Variation.objects.filter(pk=v.pk).update(activated_on=v.start_date)
+    variation_services.variation_end(
+        actor=officer,
+        variation=parking,
+        reason="The trial ended: the car park was too full at weekends. Walk leaders now get "
+        "bus passes instead.",
+    )
+    ended_on = today - dt.timedelta(days=30)
+    parking.events.filter(status=VariationStatus.ENDED).update(on=ended_on)
+    Variation.objects.filter(pk=parking.pk).update(ended_on=ended_on)
+    _variation(
+        zone, officer, council, [isolation], 0,
+        subject=Subject.POLICY, action=Action.SUSPEND,
+        title="Community groups book park rooms without a deposit",
+        standard_rule="Council rooms need a £50 deposit when booked",
+        difference="Community groups in the zone book the park's meeting rooms without paying "
+        "a deposit.",
+        reason="The deposit stops small groups that bring isolated people together.",
+        applies_to="Voluntary and community groups based in the zone.",
+        guaranteed="Room hire charges, safety rules and the booking system are unchanged.",
+        cap="Up to 4 bookings a month per group",
+        end_date=None,
+        accountable_name="Cllr Fatima Khan",
+        accountable_role="Ward councillor, Bournville and Cotteridge (demo)",
+    )  # fmt: skip
 
 
 def _proposed_zone(people, orgs, today) -> Zone:

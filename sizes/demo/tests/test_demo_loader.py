@@ -43,3 +43,14 @@ def test_proposed_demo_zone_shows_why_it_cannot_be_declared_yet():
     codes = {p.code for p in zone_declaration_problems(zone=zone)}
     assert {"consultation_open", "unresolved_objection", "no_community_agreement"} <= codes
     assert zone.consultation_days_left() == 30
+
+
+def test_seed_zone_has_variations_in_every_state_the_issue_asks_for():
+    from sizes.variations.models import Variation
+
+    call_command("demo", "--no-serve")
+    zone = Zone.objects.get(slug="stirchley-and-cotteridge-health-and-well-being")
+    statuses = sorted(Variation.objects.filter(zone=zone).values_list("status", flat=True))
+    assert statuses == ["active", "active", "ended", "proposed"]
+    for v in Variation.objects.filter(zone=zone):
+        assert v.accountable_name and v.applies_to and v.guaranteed and v.outcomes.exists()
