@@ -357,3 +357,41 @@ def test_journey_propose_publish_invite_answer_declare(
     assert zone.status == ZoneStatus.DECLARED
     body = html(client.get(reverse("zones:register")))
     assert "Cotteridge zone" in body and "Declared" in body
+
+
+# --- No 500s on nonsense ----------------------------------------------------------------------
+
+GARBAGE = {
+    "name": "\x00",
+    "version": "99999999999999999999999",
+    "review_date_day": "-1",
+    "review_date_month": "13",
+    "review_date_year": "99999",
+    "themes": ["\x00"],
+    "organisation": "1.5",
+    "role": "",
+    "response": "objected",
+    "decision": "renew",
+    "new_review_date_day": "1",
+    "new_review_date_month": "1",
+    "new_review_date_year": "1900",
+    "body": "\x00",
+    "reason": "x" * 3000,
+}
+
+
+@pytest.mark.parametrize("status", [ZoneStatus.PROPOSED, ZoneStatus.WITHDRAWN])
+def test_nonsense_posts_never_give_a_500(client, steward, council, council_signer, status):
+    zone = ZoneFactory(status=status, stewards=[steward])
+    p = PartnershipFactory(zone=zone, organisation=council)
+    client.force_login(steward)
+    names = ["edit", "outcome-add", "partner-invite", "publish", "declare", "withdraw", "review"]
+    for name in [*names, "comment"]:
+        for data in (GARBAGE, {}):
+            r = client.post(url(f"zones:{name}", zone), data)
+            assert r.status_code in (302, 400, 409), (name, r.status_code)
+    client.force_login(council_signer)
+    for name in ("partner-answer", "objection-reply"):
+        r = client.post(url(f"zones:{name}", zone, p.pk), GARBAGE)
+        assert r.status_code in (302, 400, 403, 409), (name, r.status_code)
+    assert client.post(reverse("zones:propose"), GARBAGE).status_code == 400
