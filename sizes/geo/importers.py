@@ -265,7 +265,7 @@ def import_postcodes(
                 postcode = normalise_postcode(row.get(pc_col) or "")
             except PostcodeMalformed:
                 report.skipped.append(
-                    (f"line {line}", f"“{(row.get(pc_col) or '')[:12]}” is not a postcode")
+                    (f"line {line}", f"“{(row.get(pc_col) or '')[:20]}” is not a postcode")
                 )
                 continue
             if postcode in seen:
