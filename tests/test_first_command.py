@@ -39,9 +39,12 @@ def served_demo(tmp_path):
             os.killpg(proc.pid, signal.SIGKILL)
 
 
-def _get(url: str, deadline: float) -> str:
+def _get(url: str, deadline: float, proc=None) -> str:
     last = None
     while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            output = proc.stdout.read().decode(errors="replace")[-3000:]
+            raise AssertionError(f"sizes demo exited with {proc.returncode}:\n{output}")
         try:
             with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - loopback
                 return response.read().decode()
@@ -53,7 +56,7 @@ def _get(url: str, deadline: float) -> str:
 
 def test_sizes_demo_serves_the_register_with_the_seed_zone(served_demo, tmp_path):
     port, proc = served_demo
-    body = _get(f"http://127.0.0.1:{port}/zones/", time.monotonic() + 90)
+    body = _get(f"http://127.0.0.1:{port}/zones/", time.monotonic() + 90, proc)
     assert "Stirchley and Cotteridge: health and well-being" in body
     assert (tmp_path / "sizes.sqlite3").exists()
     css = _get(
