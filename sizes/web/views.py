@@ -1,5 +1,6 @@
 """Site-wide pages: home, about, and the error pages."""
 
+from django.contrib.auth.models import AnonymousUser
 from django.shortcuts import render
 
 from sizes.zones.models import Zone
@@ -15,6 +16,10 @@ def about(request):
 
 
 def _error(request, status: int, title: str, message: str):
+    # Errors raised before the middleware ran (a bad Host header, say) leave no user on the
+    # request; the layout needs one.
+    if not hasattr(request, "user"):
+        request.user = AnonymousUser()
     return render(request, "web/error.html", {"title": title, "message": message}, status=status)
 
 

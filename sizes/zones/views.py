@@ -18,6 +18,7 @@ from sizes.engagement.models import Comment
 from sizes.partners import permissions as pperms
 from sizes.partners import services as partner_services
 from sizes.partners.models import Membership, Partnership
+from sizes.variations.views import zone_section_context
 from sizes.zones import forms, selectors, services
 from sizes.zones import permissions as perms
 from sizes.zones.models import ENDED, IN_FORCE, ZoneStatus
@@ -113,6 +114,7 @@ def _detail_context(request, zone) -> dict:
             "comment": perms.can_comment(user, zone),
             "steward": steward,
         },
+        **zone_section_context(request, zone),
         "days_left": zone.consultation_days_left(),
         "is_ended": zone.status in ENDED,
     }
