@@ -40,6 +40,7 @@ def public_urls() -> list[str]:
         )
         if url:
             urls.append(url)
+    urls += _variation_and_accountability_urls()
     urls.append(reverse("accounts:sign-in"))
     for name in ("accounts:sign-up", "accounts:signup", "accounts:register"):
         url = _maybe_reverse(name)
@@ -47,4 +48,42 @@ def public_urls() -> list[str]:
             urls.append(url)
             break
     urls.append("/this-page-does-not-exist/")
+    return list(dict.fromkeys(u for u in urls if u))
+
+
+def _variation_and_accountability_urls() -> list[str | None]:
+    """The variations register, each variation of a public zone with its history, each public
+    zone's accountability report and history, the postcode look-up, and a few wards."""
+    from sizes.geo.models import AreaType, ReferenceArea
+    from sizes.variations.models import Variation, VariationStatus
+
+    urls = [
+        _maybe_reverse("variations:register"),
+        (_maybe_reverse("variations:register") or "") + f"?status={VariationStatus.ACTIVE}",
+    ]
+    variations = Variation.objects.filter(zone__status__in=PUBLIC).order_by("pk")
+    for pk in variations.values_list("pk", flat=True):
+        urls += [
+            _maybe_reverse("variations:detail", pk=pk),
+            _maybe_reverse("history:variation", pk=pk),
+        ]
+    for slug in (
+        Zone.objects.filter(status__in=PUBLIC).order_by("slug").values_list("slug", flat=True)
+    ):
+        urls += [
+            _maybe_reverse("accountability:zone", slug=slug),
+            _maybe_reverse("history:zone", slug=slug),
+        ]
+    urls.append(_maybe_reverse("geo:lookup"))
+    # Wards: a few are enough to check the page; the demo's own wards come first by code.
+    codes = (
+        ReferenceArea.objects.latest_vintage(area_type=AreaType.WARD)
+        .order_by("code")
+        .values_list("code", flat=True)[:2]
+    )
+    for code in codes:
+        urls += [
+            _maybe_reverse("geo:ward", code=code),
+            _maybe_reverse("accountability:ward", code=code),
+        ]
     return urls
