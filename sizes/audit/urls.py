@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from sizes.audit import views
 
 app_name = "history"
-urlpatterns: list = []
+urlpatterns = [
+    path("zone/<slug:slug>/", views.zone_history, name="zone"),
+    path("variation/<int:pk>/", views.variation_history, name="variation"),
+]
