@@ -14,6 +14,7 @@ from tests.factories import (
     PartnershipFactory,
     UserFactory,
     ZoneFactory,
+    give_boundary,
 )
 
 
@@ -67,8 +68,8 @@ def community_signer(community):
 
 @pytest.fixture
 def ready_zone(steward, council, community):
-    """A proposed zone whose consultation ended yesterday, with an outcome and two agreements:
-    every declaration rule holds."""
+    """A proposed zone whose consultation ended yesterday, with a boundary, an outcome and two
+    agreements: every declaration rule holds."""
     today = timezone.localdate()
     zone = ZoneFactory(
         name="Ready zone",
@@ -80,6 +81,7 @@ def ready_zone(steward, council, community):
         stewards=[steward],
     )
     OutcomeFactory(zone=zone, title="More people active in the park")
+    give_boundary(zone, steward)
     for org in (council, community):
         PartnershipFactory(zone=zone, organisation=org, response=Partnership.Response.AGREED)
     return zone

@@ -72,3 +72,17 @@ class PartnershipFactory(factory.django.DjangoModelFactory):
     zone = factory.SubFactory(ZoneFactory)
     organisation = factory.SubFactory(OrganisationFactory)
     commitment = "We commit to taking part."
+
+
+def give_boundary(zone, actor, *, lat=52.4300, lon=-1.9250, radius_m=300, fringe_m=250):
+    """Give `zone` a small round boundary through the real service (a circle in Stirchley)."""
+    from sizes.geo.geometry import geometry_from_point
+    from sizes.geo.services import zone_set_boundary
+
+    return zone_set_boundary(
+        actor=actor,
+        zone=zone,
+        geometry=geometry_from_point(lat=lat, lon=lon, radius_m=radius_m),
+        fringe_m=fringe_m,
+        method="point",
+    )

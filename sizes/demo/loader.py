@@ -8,11 +8,16 @@ Loading is idempotent: people, organisations and zones that exist already are le
 import datetime as dt
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
 
 from sizes.accounts.models import User
+from sizes.geo import services as geo_services
+from sizes.geo.geometry import geometry_from_line, geometry_from_point
+from sizes.geo.importers import import_boundaries, import_postcodes
+from sizes.geo.models import BoundaryMethod, Postcode, ReferenceArea
 from sizes.partners import services as partner_services
 from sizes.partners.models import Membership, Organisation, OrganisationKind, Partnership
 from sizes.variations import services as variation_services
@@ -68,6 +73,26 @@ ORGANISATIONS = [
 ]
 
 SLUG = "stirchley-and-cotteridge-health-and-well-being"
+DATA = Path(__file__).resolve().parent.parent / "geo" / "data"
+STIRCHLEY, BOURNVILLE_COTTERIDGE = "E05011172", "E05011129"
+# Pershore Road through Stirchley, south to north (lon, lat): an approximate centre line.
+PERSHORE_ROAD = [(-1.9262, 52.4262), (-1.9247, 52.4300), (-1.9217, 52.4345)]
+
+
+def _load_geography() -> None:
+    """Import the shipped wards, 2011 LSOAs and south-Birmingham postcodes once."""
+    if not ReferenceArea.objects.filter(type="ward", vintage="2018").exists():
+        import_boundaries(
+            DATA / "birmingham_wards.geojson", area_type="ward", code_field="ward_code",
+            name_field="ward_name", vintage="2018",
+        )  # fmt: skip
+    if not ReferenceArea.objects.filter(type="lsoa", vintage="2011").exists():
+        import_boundaries(
+            DATA / "birmingham_lsoa.geojson", area_type="lsoa", code_field="lsoa_code",
+            name_field="lsoa_name", vintage="2011",
+        )  # fmt: skip
+    if not Postcode.objects.exists():
+        import_postcodes(DATA / "birmingham_south_postcodes.csv")
 
 
 @dataclass
@@ -155,6 +180,14 @@ def _seed_zone(people, orgs, today) -> Zone:
             ),
         ],
     )
+    geo_services.zone_set_boundary(
+        actor=officer, zone=zone,
+        geometry=geo_services.zone_boundary_from_areas(
+            area_type="ward", codes=[STIRCHLEY, BOURNVILLE_COTTERIDGE]
+        ),
+        fringe_m=250, method=BoundaryMethod.AREAS,
+        source=f"Wards {STIRCHLEY} Stirchley and {BOURNVILLE_COTTERIDGE} Bournville & Cotteridge",
+    )  # fmt: skip
     zone_services.zone_publish(actor=officer, zone=zone)
     S = Partnership.Role
     R = Partnership.Response
@@ -319,6 +352,10 @@ def _proposed_zone(people, orgs, today) -> Zone:
             ("Fewer empty shop units", "Empty shop units on the street brought back into use.")
         ],
     )
+    geo_services.zone_set_boundary(
+        actor=officer, zone=zone, geometry=geometry_from_line(PERSHORE_ROAD, width_m=120),
+        fringe_m=150, method=BoundaryMethod.LINE, source="Pershore Road, 120 m wide",
+    )  # fmt: skip
     zone_services.zone_publish(actor=officer, zone=zone)
     _backdate(
         zone,
@@ -357,6 +394,11 @@ def _dissolved_zone(people, orgs, today) -> Zone:
             ("More residents into work", "People helped into paid work of 16 hours or more.")
         ],
     )
+    geo_services.zone_set_boundary(
+        actor=officer, zone=zone,
+        geometry=geometry_from_point(lat=52.4276, lon=-1.9343, radius_m=400),
+        fringe_m=250, method=BoundaryMethod.POINT, source="400 m around Bournville Lane",
+    )  # fmt: skip
     zone_services.zone_publish(actor=officer, zone=zone)
     _invite_and_answer(
         zone, orgs["Birmingham City Council"], officer, officer, Partnership.Role.LEAD,
@@ -405,6 +447,13 @@ def _withdrawn_zone(people, today) -> Zone:
         themes=["Children and young people", "Transport"],
         outcomes=[("More children walking to school", "")],
     )
+    geo_services.zone_set_boundary(
+        actor=officer, zone=zone,
+        geometry=geo_services.zone_boundary_from_areas(
+            area_type="postcode", codes=["B30 1AA", "B30 1AB", "B30 1AD"]
+        ),
+        fringe_m=100, method=BoundaryMethod.POSTCODES, source="B30 1AA, B30 1AB, B30 1AD",
+    )  # fmt: skip
     zone_services.zone_publish(actor=officer, zone=zone)
     zone_services.zone_withdraw(
         actor=officer,
@@ -423,6 +472,7 @@ def load_demo() -> DemoResult:
         people[username], created = _person(username, name, admin)
         created_people += created
     admin = people["council.officer"]
+    _load_geography()
     orgs = {
         name: _organisation(name, kind, desc, web, people[signer], admin)
         for name, kind, desc, web, signer in ORGANISATIONS

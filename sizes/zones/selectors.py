@@ -7,6 +7,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from sizes.core.errors import NotFound, Problem
+from sizes.geo.models import ZoneBoundary
 from sizes.partners.models import COMMUNITY_KINDS, OrganisationKind, Partnership
 from sizes.zones.models import PUBLIC, Theme, Zone, ZoneStatus
 from sizes.zones.permissions import can_view_zone
@@ -76,6 +77,36 @@ def review_date_problems(review_date: date | None, *, today: date) -> list[Probl
     return []
 
 
+# Every declaration rule, in the order a checklist shows them, with the codes of the problems
+# `zone_declaration_problems` reports when the rule is not met.
+DECLARATION_RULES = [
+    (
+        "The zone has been proposed and its public consultation is over",
+        ("not_proposed", "consultation_open"),
+    ),
+    ("The zone has a boundary", ("no_boundary",)),
+    ("The zone has at least one outcome", ("no_outcome",)),
+    (
+        "The review date is in the future and within the longest term allowed",
+        ("review_date_missing", "review_date_past", "review_date_too_far"),
+    ),
+    ("At least one council partner has agreed", ("no_council_agreement",)),
+    ("At least one community partner has agreed", ("no_community_agreement",)),
+    ("Every objection has been withdrawn or answered in public", ("unresolved_objection",)),
+]
+
+
+def zone_declaration_checklist(*, zone: Zone, today: date | None = None) -> list[dict]:
+    """Each declaration rule with the messages of its unmet conditions (empty when met)."""
+    by_code: dict[str, list[str]] = {}
+    for problem in zone_declaration_problems(zone=zone, today=today):
+        by_code.setdefault(problem.code, []).append(problem.message)
+    return [
+        {"label": label, "problems": [m for c in codes for m in by_code.get(c, [])]}
+        for label, codes in DECLARATION_RULES
+    ]
+
+
 def zone_declaration_problems(*, zone: Zone, today: date | None = None) -> list[Problem]:
     """Every condition that stops this zone being declared today, in plain words.
 
@@ -96,6 +127,13 @@ def zone_declaration_problems(*, zone: Zone, today: date | None = None) -> list[
         when = f" It ends on {ends:%-d %B %Y}." if ends else ""
         problems.append(
             Problem("consultation_open", "The public consultation is not over yet." + when)
+        )
+    if not ZoneBoundary.objects.filter(zone=zone).current().exists():
+        problems.append(
+            Problem(
+                "no_boundary",
+                "Give the zone a boundary: choose wards or other areas, upload a file, or draw it.",
+            )
         )
     if not zone.outcomes.exists():
         problems.append(

@@ -23,23 +23,6 @@ from sizes.zones import forms, selectors, services
 from sizes.zones import permissions as perms
 from sizes.zones.models import ENDED, IN_FORCE, ZoneStatus
 
-# Every declaration rule, in the order the checklist shows them, with the codes of the
-# problems `zone_declaration_problems` reports when the rule is not met.
-DECLARATION_RULES = [
-    (
-        "The zone has been proposed and its public consultation is over",
-        ("not_proposed", "consultation_open"),
-    ),
-    ("The zone has at least one outcome", ("no_outcome",)),
-    (
-        "The review date is in the future and within the longest term allowed",
-        ("review_date_missing", "review_date_past", "review_date_too_far"),
-    ),
-    ("At least one council partner has agreed", ("no_council_agreement",)),
-    ("At least one community partner has agreed", ("no_community_agreement",)),
-    ("Every objection has been withdrawn or answered in public", ("unresolved_objection",)),
-]
-
 EDITABLE = (ZoneStatus.DRAFT, ZoneStatus.PROPOSED, *IN_FORCE)
 
 
@@ -394,16 +377,6 @@ def publish(request, slug):
     )
 
 
-def _checklist(zone, problems):
-    by_code = {}
-    for problem in problems:
-        by_code.setdefault(problem.code, []).append(problem.message)
-    return [
-        {"label": label, "problems": [m for c in codes for m in by_code.get(c, [])]}
-        for label, codes in DECLARATION_RULES
-    ]
-
-
 @require_http_methods(["GET", "POST"])
 @login_required
 def declare(request, slug):
@@ -424,16 +397,16 @@ def declare(request, slug):
         else:
             messages.success(request, f"{zone.name} has been declared.")
             return redirect("zones:detail", zone.slug)
-    problems = selectors.zone_declaration_problems(zone=zone)
+    checklist = selectors.zone_declaration_checklist(zone=zone)
     return _page(
         request,
         "zones/declare.html",
         form,
         zone,
         status=status,
-        checklist=_checklist(zone, problems),
+        checklist=checklist,
         summary_description="This zone cannot be declared yet.",
-        ready=not problems,
+        ready=not any(rule["problems"] for rule in checklist),
     )
 
 

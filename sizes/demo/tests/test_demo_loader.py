@@ -54,3 +54,24 @@ def test_seed_zone_has_variations_in_every_state_the_issue_asks_for():
     assert statuses == ["active", "active", "ended", "proposed"]
     for v in Variation.objects.filter(zone=zone):
         assert v.accountable_name and v.applies_to and v.guaranteed and v.outcomes.exists()
+
+
+def test_demo_zone_is_the_union_of_the_two_real_wards_and_b30_2aa_resolves():
+    from shapely.geometry import shape
+    from shapely.ops import unary_union
+
+    from sizes.geo.models import ReferenceArea, ZoneBoundary
+    from sizes.geo.selectors import lookup_postcode
+
+    call_command("demo", "--no-serve")
+    zone = Zone.objects.get(slug="stirchley-and-cotteridge-health-and-well-being")
+    core = shape(ZoneBoundary.objects.current().get(zone=zone).core)
+    wards = unary_union(
+        [
+            shape(a.geometry)
+            for a in ReferenceArea.objects.filter(code__in=["E05011172", "E05011129"])
+        ]
+    )
+    assert core.symmetric_difference(wards).area < 1e-6 * wards.area
+    hits = lookup_postcode("B30 2AA")
+    assert any(h.zone == zone and h.membership == "core" for h in hits.in_force)

@@ -51,6 +51,7 @@ def test_declare_lists_every_broken_rule_and_changes_nothing(steward, council, c
 
     assert codes(exc) == {
         "consultation_open",
+        "no_boundary",
         "no_outcome",
         "review_date_too_far",
         "no_council_agreement",

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from sizes.partners.models import Partnership
 from sizes.zones.models import Review, Zone, ZoneStatus
-from tests.factories import OrganisationFactory, PartnershipFactory, ZoneFactory
+from tests.factories import OrganisationFactory, PartnershipFactory, ZoneFactory, give_boundary
 
 pytestmark = pytest.mark.django_db
 
@@ -219,7 +219,7 @@ def test_declare_checklist_lists_every_unmet_rule_and_changes_nothing(
     r = client.get(url("zones:declare", zone))
     assert r.status_code == 200
     body = html(r)
-    assert body.count(">Not met<") == 6
+    assert body.count(">Not met<") == 7
     assert "Declare the zone</button>" not in body
 
     before = snapshot(zone)
@@ -230,6 +230,7 @@ def test_declare_checklist_lists_every_unmet_rule_and_changes_nothing(
     summary = body.split('govuk-error-summary__list">')[1].split("</ul>")[0]
     for message in (
         "The public consultation is not over yet.",
+        "Give the zone a boundary",
         "Add at least one outcome",
         "The review date must be no later than",
         "At least one council partner must agree",
@@ -248,7 +249,7 @@ def test_declare_permissions_and_success(client, ready_zone, steward, resident):
     assert client.post(page).status_code == 403
     client.force_login(steward)
     r = client.get(page)
-    assert html(r).count(">Met<") == 6 and "Declare the zone</button>" in html(r)
+    assert html(r).count(">Met<") == 7 and "Declare the zone</button>" in html(r)
     r = client.post(page)
     assert r.status_code == 302
     ready_zone.refresh_from_db()
@@ -347,8 +348,10 @@ def test_journey_propose_publish_invite_answer_declare(
 
     client.force_login(steward)
     r = client.post(url("zones:declare", zone))
-    assert r.status_code == 400  # the consultation is still open
+    assert r.status_code == 400  # the consultation is still open, and there is no boundary
     assert "The public consultation is not over yet." in html(r)
+    assert "Give the zone a boundary" in html(r)
+    give_boundary(zone, steward)
     Zone.objects.filter(pk=zone.pk).update(
         consultation_ends=timezone.localdate() - dt.timedelta(days=1)
     )
