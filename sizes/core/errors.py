@@ -24,6 +24,8 @@ class DomainError(Exception):
     details: list[Problem] = field(default_factory=list)
     # HTTP status each interface should use when it turns this into a response.
     status: int = 400
+    # The input field the error is about, when there is one (forms show it beside the field).
+    field: str | None = None
 
     def __post_init__(self) -> None:
         super().__init__(self.message)
