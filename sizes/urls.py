@@ -10,6 +10,8 @@ urlpatterns = [
     path("accountability/", include("sizes.variations.report_urls")),
     path("history/", include("sizes.audit.urls")),
     path("feeds/", include("sizes.web.feed_urls")),
+    path("", include("sizes.resources.urls")),
+    path("", include("sizes.outcomes.urls")),
     path("", include("sizes.geo.urls")),
     path("api/v1/", include("sizes.geo.api_urls")),
     path("admin/", admin.site.urls),
