@@ -10,7 +10,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from sizes.core.errors import DomainError
-from sizes.geo.selectors import PlaceLookup, ZoneAtPlace, lookup_point, lookup_postcode
+from sizes.geo.selectors import (
+    PlaceLookup,
+    VariationAtPlace,
+    ZoneAtPlace,
+    lookup_point,
+    lookup_postcode,
+)
 
 
 def problem(error: DomainError) -> JsonResponse:
@@ -41,6 +47,7 @@ def _zone_json(item: ZoneAtPlace) -> dict:
         },
         "status": str(item.status),
         "membership": item.membership,
+        "active_variations": item.active_variations,
         "distance_m": item.distance_m,
         "fringe_m": item.fringe_m,
         "boundary": {
@@ -68,6 +75,20 @@ def lookup_as_json(result: PlaceLookup) -> dict:
         "in_force": [_zone_json(i) for i in result.in_force],
         "proposed": [_zone_json(i) for i in result.proposed],
         "history": [_zone_json(i) for i in result.history],
+        "variations": [_variation_json(v) for v in result.variations],
+    }
+
+
+def _variation_json(item: VariationAtPlace) -> dict:
+    v = item.variation
+    return {
+        "id": v.pk,
+        "title": v.title,
+        "owner": v.owner.name,
+        "zone": v.zone.slug,
+        "scope": v.scope,
+        "near": item.near,
+        "url": reverse("variations:detail", args=[v.pk]),
     }
 
 

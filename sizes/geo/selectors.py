@@ -4,7 +4,7 @@ which zones touch a ward."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import shapely
 from django.utils import timezone
@@ -14,7 +14,7 @@ from sizes.geo import geometry as g
 from sizes.geo.index import CORE, FRINGE, current_index, membership_of
 from sizes.geo.models import AreaType, Postcode, ReferenceArea, ZoneBoundary
 from sizes.geo.postcodes import normalise_postcode
-from sizes.zones.models import ENDED, IN_FORCE, Zone, ZoneStatus
+from sizes.zones.models import ENDED, IN_FORCE, PUBLIC, Zone, ZoneStatus
 
 IN_FORCE_NOW = "in_force"
 PROPOSED = "proposed"
@@ -31,6 +31,15 @@ class ZoneAtPlace:
     status: str  # the zone's status (on the date asked about, approximately, for `at=`)
     boundary: ZoneBoundary | None = None
     fringe_m: int | None = None
+    active_variations: int = 0  # active variations of the zone (then, for `at=`)
+
+
+@dataclass(frozen=True)
+class VariationAtPlace:
+    """An active variation that applies at the place; `near` when the place is in the fringe."""
+
+    variation: object  # sizes.variations.models.Variation
+    near: bool
 
 
 @dataclass
@@ -44,6 +53,7 @@ class PlaceLookup:
     in_force: list[ZoneAtPlace] = field(default_factory=list)
     proposed: list[ZoneAtPlace] = field(default_factory=list)
     history: list[ZoneAtPlace] = field(default_factory=list)
+    variations: list[VariationAtPlace] = field(default_factory=list)
 
     @property
     def place(self) -> str:
@@ -177,7 +187,62 @@ def lookup_point(lat, lon, at=None, *, postcode: str | None = None) -> PlaceLook
     result.in_force = _sort(result.in_force)
     result.proposed = _sort(result.proposed)
     result.history = _sort(result.history)
+    _add_variations(result)
     return result
+
+
+def _applies_at(variation, item: ZoneAtPlace, *, lon: float, lat: float) -> bool:
+    """Whether a zone's variation reaches a place covered by the zone (`item`).
+
+    "Whole zone" variations reach the fringe too; "core" ones do not; "part of the zone" ones
+    apply inside their own sub-area (inside the core when no sub-area was drawn).
+    """
+    from sizes.variations.models import Scope
+
+    if variation.scope == Scope.WHOLE_ZONE:
+        return True
+    if item.membership != CORE:
+        return False
+    if variation.scope == Scope.SUB_AREA and variation.sub_area:
+        try:
+            return bool(shapely.intersects_xy(g.from_geojson(variation.sub_area), lon, lat))
+        except (TypeError, ValueError, AttributeError, shapely.errors.GEOSException):
+            return False
+    return True
+
+
+def _add_variations(result: PlaceLookup) -> None:
+    """Fill in each zone's active-variation count and the variations that apply at the place.
+
+    Today: variations active now. With `at=`: those active at the end of that day.
+    """
+    from sizes.variations import selectors as vsel
+    from sizes.variations.models import VariationStatus
+
+    items = [*result.in_force, *result.proposed, *result.history]
+    if not items:
+        return
+    zone_ids = sorted({i.zone.pk for i in items})
+    if result.at is None:
+        qs = vsel.variations_public(zone_ids=zone_ids, status=VariationStatus.ACTIVE)
+    else:
+        qs = vsel.variations_in_force_on(on=result.at, zone_ids=zone_ids)
+    by_zone: dict[int, list] = {}
+    for v in qs.order_by("title", "pk"):
+        by_zone.setdefault(v.zone_id, []).append(v)
+
+    def counted(items: list[ZoneAtPlace]) -> list[ZoneAtPlace]:
+        return [replace(i, active_variations=len(by_zone.get(i.zone.pk, []))) for i in items]
+
+    result.in_force = counted(result.in_force)
+    result.proposed = counted(result.proposed)
+    result.history = counted(result.history)
+    seen = set()
+    for item in result.in_force:
+        for v in by_zone.get(item.zone.pk, []):
+            if v.pk not in seen and _applies_at(v, item, lon=result.lon, lat=result.lat):
+                seen.add(v.pk)
+                result.variations.append(VariationAtPlace(v, near=item.membership != CORE))
 
 
 def postcode_get(postcode: str) -> Postcode:
@@ -254,6 +319,94 @@ def zone_current_boundary(*, zone: Zone) -> ZoneBoundary | None:
     return ZoneBoundary.objects.filter(zone=zone).current().first()
 
 
+@dataclass(frozen=True)
+class ZoneOverlap:
+    """Another zone whose core overlaps this zone's core, and by how much.
+
+    `share_of_this` is the share of this zone's core inside the other zone; `share_of_other`
+    the share of the other zone's core inside this one (both 0..1).
+    """
+
+    zone: Zone
+    overlap_m2: float
+    share_of_this: float
+    share_of_other: float
+
+
+def zones_overlapping(zone: Zone, *, user=None) -> list[ZoneOverlap]:
+    """Other public zones (or those `user` may see) whose current core overlaps this zone's.
+
+    Overlap is measured in the metric CRS; zones that only share an edge (under 1 m²) are left
+    out. Largest overlap first. Empty when the zone has no boundary.
+    """
+    mine = zone_current_boundary(zone=zone)
+    if mine is None:
+        return []
+    core = g.from_geojson(mine.core)
+    core_metric = g.to_metric(core)
+    my_area = core_metric.area or mine.area_m2
+    qs = (
+        ZoneBoundary.objects.current()
+        .exclude(zone=zone)
+        .overlapping_bbox(core.bounds)
+        .select_related("zone")
+    )
+    if user is not None:
+        qs = qs.filter(zone__in=Zone.objects.visible_to(user))
+    else:
+        qs = qs.filter(zone__status__in=PUBLIC)
+    results = []
+    for b in qs:
+        other = g.from_geojson(b.core)
+        if not shapely.intersects(core, other):
+            continue
+        other_metric = g.to_metric(other)
+        overlap = float(shapely.intersection(core_metric, other_metric).area)
+        if overlap < 1.0:
+            continue
+        other_area = other_metric.area or b.area_m2
+        results.append(
+            ZoneOverlap(
+                b.zone,
+                round(overlap, 1),
+                min(overlap / my_area, 1.0),
+                min(overlap / other_area, 1.0),
+            )
+        )
+    return sorted(results, key=lambda r: (-r.overlap_m2, r.zone.name))
+
+
+def variations_conflicting_in_zone(zone: Zone) -> list[tuple[object, list]]:
+    """Active variations of this zone that conflict with active variations in overlapping zones.
+
+    A conflict is the same standard rule varied in a zone that overlaps this one (see
+    `sizes.variations.selectors.variation_conflicts`). Returns (variation, [conflicting
+    variations]) pairs, only for variations that have conflicts.
+    """
+    from sizes.variations.models import VariationStatus
+    from sizes.variations.selectors import variation_conflicts, variations_public
+
+    overlapping = [o.zone.pk for o in zones_overlapping(zone)]
+    if not overlapping:
+        return []
+    pairs = []
+    for v in variations_public(zone=zone, status=VariationStatus.ACTIVE).order_by("title"):
+        conflicts = list(variation_conflicts(variation=v, overlapping_zone_ids=overlapping))
+        if conflicts:
+            pairs.append((v, conflicts))
+    return pairs
+
+
+def variation_conflicts_for(variation) -> list:
+    """Active variations of the same rule in public zones that overlap the variation's zone."""
+    from sizes.variations.selectors import variation_conflicts
+
+    overlapping = [o.zone.pk for o in zones_overlapping(variation.zone)]
+    if not overlapping:
+        return []
+    return list(variation_conflicts(variation=variation, overlapping_zone_ids=overlapping))
+
+
 __all__ = [
     "CORE",
     "FRINGE",
@@ -261,13 +414,18 @@ __all__ = [
     "IN_FORCE_NOW",
     "PROPOSED",
     "PlaceLookup",
+    "VariationAtPlace",
     "ZoneAtPlace",
     "ZoneInArea",
+    "ZoneOverlap",
     "lookup_point",
     "lookup_postcode",
     "postcode_get",
     "reference_area_get",
     "status_on",
+    "variation_conflicts_for",
+    "variations_conflicting_in_zone",
     "zone_current_boundary",
+    "zones_overlapping",
     "zones_touching_area",
 ]

@@ -1,0 +1,163 @@
+"""Boundaries as maps show them: one zone's boundary for download (RFC 7946 GeoJSON), and every
+zone in force, simplified for a zoom level, for the register's map.
+
+Simplification: at web-map zoom `z` one 256-pixel tile spans 360 / 2^z degrees of longitude, so
+a screen pixel is about 360 / (256 · 2^z) degrees. Detail smaller than half a pixel cannot be
+seen, so each geometry is simplified with that tolerance (Douglas–Peucker, keeping polygons
+valid). Simplified geometry is cached in this process per geography revision and zoom level;
+zone names and statuses are read fresh on every request, so a zone being declared or dissolved
+shows at once.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import shapely
+from django.urls import reverse
+
+from sizes.core.errors import DomainError
+from sizes.geo import geometry as g
+from sizes.geo.models import GeoRevision, ZoneBoundary
+from sizes.zones.models import IN_FORCE, Zone
+
+MIN_ZOOM, MAX_ZOOM, DEFAULT_ZOOM = 0, 20, 12
+# Register zoom levels above this get the full stored geometry (about 0.1 m already).
+FULL_DETAIL_ZOOM = 18
+
+
+def tolerance_for_zoom(zoom: int) -> float:
+    """Half a screen pixel at this zoom, in degrees; 0 (no simplification) from zoom 18."""
+    if zoom >= FULL_DETAIL_ZOOM:
+        return 0.0
+    return 360.0 / (256 * 2**zoom) / 2
+
+
+def parse_zoom(value) -> int:
+    """A zoom level from a query string: missing → 12; not a whole number 0–20 → DomainError."""
+    if value is None or str(value).strip() == "":
+        return DEFAULT_ZOOM
+    text = str(value).strip()
+    if not text.isdigit() or not MIN_ZOOM <= int(text) <= MAX_ZOOM:
+        raise DomainError(
+            code="zoom_invalid",
+            message=f"The zoom must be a whole number from {MIN_ZOOM} to {MAX_ZOOM}.",
+        )
+    return int(text)
+
+
+def simplify(geojson: dict, zoom: int) -> dict:
+    """A stored GeoJSON MultiPolygon simplified for a zoom level (still valid, CCW outlines)."""
+    tolerance = tolerance_for_zoom(zoom)
+    if tolerance == 0:
+        return geojson
+    geom = shapely.simplify(g.from_geojson(geojson), tolerance, preserve_topology=True)
+    if geom.is_empty or not geom.is_valid:
+        return geojson
+    return g.to_geojson(shapely.orient_polygons(geom, exterior_cw=False))
+
+
+_lock = threading.Lock()
+_cache: dict[tuple, dict] = {}
+_cache_revision: tuple | None = None
+
+
+def _simplified(revision: tuple, zoom: int) -> dict[int, tuple[int, dict, dict, int | None]]:
+    """{zone_id: (boundary_id, core, outer, fringe_m)} for current boundaries at this zoom."""
+    global _cache_revision
+    with _lock:
+        if _cache_revision != revision:
+            _cache.clear()
+            _cache_revision = revision
+        if zoom in _cache:
+            return _cache[zoom]
+    rows = ZoneBoundary.objects.current().only("id", "zone_id", "core", "fringe", "fringe_m")
+    built = {
+        b.zone_id: (b.pk, simplify(b.core, zoom), simplify(b.fringe, zoom), b.fringe_m)
+        for b in rows
+    }
+    with _lock:
+        if _cache_revision == revision:
+            _cache[zoom] = built
+    return built
+
+
+def reset() -> None:
+    """Forget the cache (tests)."""
+    global _cache_revision
+    with _lock:
+        _cache.clear()
+        _cache_revision = None
+
+
+def zones_map(*, zoom: int) -> dict:
+    """Every zone in force as a GeoJSON FeatureCollection (RFC 7946) simplified for `zoom`.
+
+    Two features per zone: its core (`part: "core"`) and its outer fringe area (`part:
+    "fringe"`), each with properties name, slug, status and url. Ordered by zone name.
+    """
+    shapes = _simplified(GeoRevision.current(), zoom)
+    zones = Zone.objects.filter(status__in=IN_FORCE, pk__in=list(shapes)).order_by("name")
+    features = []
+    for zone in zones:
+        boundary_id, core, outer, fringe_m = shapes[zone.pk]
+        props = {
+            "name": zone.name,
+            "slug": zone.slug,
+            "status": zone.status,
+            "url": reverse("zones:detail", args=[zone.slug]),
+        }
+        features.append(_feature(core, {**props, "part": "core"}, f"{boundary_id}-core"))
+        fringe_props = {**props, "part": "fringe", "fringe_m": fringe_m}
+        features.append(_feature(outer, fringe_props, f"{boundary_id}-fringe"))
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _feature(geometry: dict, properties: dict, fid: str | None = None) -> dict:
+    feature = {"type": "Feature", "geometry": geometry, "properties": properties}
+    if fid:
+        feature["id"] = fid
+    return feature
+
+
+def boundary_feature_collection(boundary: ZoneBoundary) -> dict:
+    """A zone's boundary for download: its core and its fringe's outer area, RFC 7946."""
+    zone = boundary.zone
+    props = {
+        "zone": zone.name,
+        "slug": zone.slug,
+        "valid_from": boundary.valid_from.isoformat(),
+        "method": boundary.method,
+        "source": boundary.source,
+    }
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            _feature(
+                boundary.core,
+                {**props, "part": "core", "area_m2": boundary.area_m2},
+                f"{boundary.pk}-core",
+            ),
+            _feature(
+                boundary.fringe,
+                {
+                    **props,
+                    "part": "fringe",
+                    "fringe_m": boundary.fringe_m,
+                    "fringe_drawn": boundary.fringe_drawn,
+                },
+                f"{boundary.pk}-fringe",
+            ),
+        ],
+    }
+
+
+def zone_map_data(boundary: ZoneBoundary, *, zoom: int = 15) -> dict:
+    """What the zone page's map draws: core and fringe, lightly simplified for the page."""
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            _feature(simplify(boundary.core, zoom), {"part": "core"}),
+            _feature(simplify(boundary.fringe, zoom), {"part": "fringe"}),
+        ],
+    }

@@ -1,0 +1,190 @@
+// SIZes maps (Leaflet, served locally). Every map is a `hidden` element with
+// `data-sizes-map="zone" | "register" | "draw"`; this script shows and starts it. Data comes
+// from data- attributes and <script type="application/json"> blocks, never inline code.
+// Tiles are drawn only when the site sets SIZES_TILE_URL; outlines draw without them.
+(function () {
+  "use strict";
+  if (typeof window.L === "undefined") {
+    return;
+  }
+  var L = window.L;
+  var CORE = { color: "#1d70b8", weight: 3, fillColor: "#1d70b8", fillOpacity: 0.15 };
+  var FRINGE = { color: "#1d70b8", weight: 2, dashArray: "6 6", fill: false };
+  var CURRENT = { color: "#505a5f", weight: 2, dashArray: "4 6", fill: false, interactive: false };
+
+  function readJson(id) {
+    var el = id && document.getElementById(id);
+    if (!el) {
+      return null;
+    }
+    try {
+      return JSON.parse(el.textContent);
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function start(el) {
+    el.hidden = false;
+    var key = el.parentNode && el.parentNode.querySelector(".sizes-map-key");
+    if (key) {
+      key.hidden = false;
+    }
+    var map = L.map(el, { scrollWheelZoom: false });
+    var url = el.getAttribute("data-tile-url");
+    if (url) {
+      L.tileLayer(url, {
+        attribution: el.getAttribute("data-tile-attribution") || "",
+        maxZoom: 19,
+      }).addTo(map);
+    }
+    map.setView([54.0, -2.5], 5);
+    return map;
+  }
+
+  function styleFor(feature) {
+    return feature.properties && feature.properties.part === "fringe" ? FRINGE : CORE;
+  }
+
+  function fringeFirst(data) {
+    // Draw fringes under cores, so a core's outline and link stay on top.
+    var features = (data && data.features) || [];
+    return {
+      type: "FeatureCollection",
+      features: features
+        .filter(function (f) { return f.properties && f.properties.part === "fringe"; })
+        .concat(features.filter(function (f) { return !f.properties || f.properties.part !== "fringe"; })),
+    };
+  }
+
+  function fit(map, layer) {
+    var bounds = layer.getBounds();
+    if (bounds.isValid()) {
+      map.fitBounds(bounds, { padding: [10, 10] });
+    }
+  }
+
+  function zoneMap(el) {
+    var data = readJson(el.getAttribute("data-geojson"));
+    var map = start(el);
+    if (data) {
+      fit(map, L.geoJSON(fringeFirst(data), { style: styleFor, interactive: false }).addTo(map));
+    }
+  }
+
+  function registerMap(el) {
+    var map = start(el);
+    var layer = null;
+    var first = true;
+    var loadedZoom = null;
+
+    function popup(feature, lyr) {
+      var p = feature.properties || {};
+      if (p.part !== "core" || !p.url) {
+        return;
+      }
+      var link = document.createElement("a");
+      link.className = "govuk-link";
+      link.href = p.url;
+      link.textContent = p.name;
+      lyr.bindPopup(link);
+    }
+
+    function load() {
+      var zoom = first ? 12 : Math.max(0, Math.min(20, Math.round(map.getZoom())));
+      if (zoom === loadedZoom) {
+        return;
+      }
+      loadedZoom = zoom;
+      fetch(el.getAttribute("data-url") + "?zoom=" + zoom, { headers: { Accept: "application/geo+json" } })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (data) {
+          if (!data) {
+            return;
+          }
+          if (layer) {
+            map.removeLayer(layer);
+          }
+          layer = L.geoJSON(fringeFirst(data), { style: styleFor, onEachFeature: popup }).addTo(map);
+          if (first) {
+            first = false;
+            fit(map, layer);
+          }
+        })
+        .catch(function () { /* the list below the map says the same */ });
+    }
+
+    map.on("zoomend", load);
+    load();
+  }
+
+  function drawMap(el) {
+    var map = start(el);
+    var target = document.getElementById(el.getAttribute("data-target"));
+    var current = readJson(el.getAttribute("data-geojson"));
+    var drawn = L.featureGroup().addTo(map);
+    if (current) {
+      fit(map, L.geoJSON(current, { style: CURRENT }).addTo(map));
+    }
+
+    function write() {
+      var features = [];
+      drawn.eachLayer(function (layer) {
+        features.push(layer.toGeoJSON());
+      });
+      if (target) {
+        target.value = features.length
+          ? JSON.stringify({ type: "FeatureCollection", features: features })
+          : "";
+      }
+      var radio = document.querySelector("input[name='method'][value='drawn']");
+      if (radio && features.length) {
+        radio.checked = true;
+      }
+    }
+
+    if (target && target.value) {
+      try {
+        L.geoJSON(JSON.parse(target.value), { style: CORE }).eachLayer(function (layer) {
+          drawn.addLayer(layer);
+        });
+        fit(map, drawn);
+      } catch (e) {
+        // Not GeoJSON (yet): leave the text for the steward to correct.
+      }
+    }
+    if (!map.pm) {
+      return;
+    }
+    map.pm.setGlobalOptions({ layerGroup: drawn, pathOptions: CORE });
+    map.pm.addControls({
+      position: "topleft",
+      drawMarker: false,
+      drawCircleMarker: false,
+      drawPolyline: false,
+      drawRectangle: true,
+      drawPolygon: true,
+      drawCircle: false,
+      drawText: false,
+      cutPolygon: false,
+      rotateMode: false,
+    });
+    map.on("pm:create", function (e) {
+      e.layer.on("pm:edit", write);
+      write();
+    });
+    map.on("pm:remove", write);
+    drawn.eachLayer(function (layer) {
+      layer.on("pm:edit", write);
+    });
+  }
+
+  var kinds = { zone: zoneMap, register: registerMap, draw: drawMap };
+  var maps = document.querySelectorAll("[data-sizes-map]");
+  for (var i = 0; i < maps.length; i++) {
+    var kind = kinds[maps[i].getAttribute("data-sizes-map")];
+    if (kind) {
+      kind(maps[i]);
+    }
+  }
+})();

@@ -1,0 +1,66 @@
+"""What the geography partials need on other apps' pages, as Jinja globals.
+
+The zone page and the register include `geo/_zone_map.html`, `geo/_zone_overlaps.html` and
+`geo/_register_map.html`, and the variation page `geo/_variation_conflicts.html`; those
+partials call these functions, so the pages that include them need no geography code in their
+views. `GeoConfig.ready()` adds them to the Jinja environment.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import reverse
+
+from sizes.geo import maps
+from sizes.geo.models import BoundaryMethod
+from sizes.geo.selectors import (
+    variation_conflicts_for,
+    variations_conflicting_in_zone,
+    zone_current_boundary,
+    zones_overlapping,
+)
+
+
+def map_settings() -> dict:
+    """The tile source for every map: `SIZES_TILE_URL` (empty: no tiles, outlines only)."""
+    return {
+        "tile_url": getattr(settings, "SIZES_TILE_URL", "") or "",
+        "tile_attribution": getattr(settings, "SIZES_TILE_ATTRIBUTION", "") or "",
+    }
+
+
+def geo_zone_map(zone) -> dict:
+    """The zone's current boundary for its page: map data and the text alternative."""
+    boundary = zone_current_boundary(zone=zone)
+    if boundary is None:
+        return {"boundary": None, **map_settings()}
+    return {
+        "boundary": boundary,
+        "area_km2": boundary.area_m2 / 1_000_000,
+        "method": BoundaryMethod(boundary.method).label
+        if boundary.method in BoundaryMethod.values
+        else boundary.method,
+        "map_data": maps.zone_map_data(boundary),
+        "download_url": reverse("zones:boundary-geojson", args=[zone.slug]),
+        **map_settings(),
+    }
+
+
+def geo_zone_overlaps(zone) -> dict:
+    """Other zones this zone overlaps, and its active variations that conflict with theirs."""
+    return {
+        "overlaps": zones_overlapping(zone),
+        "conflicts": variations_conflicting_in_zone(zone),
+    }
+
+
+def geo_register_map() -> dict:
+    return {"data_url": reverse("zones:map-geojson"), **map_settings()}
+
+
+GLOBALS = {
+    "geo_zone_map": geo_zone_map,
+    "geo_zone_overlaps": geo_zone_overlaps,
+    "geo_register_map": geo_register_map,
+    "geo_variation_conflicts": variation_conflicts_for,
+}
