@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from sizes.outcomes import views
 
 app_name = "outcomes"
-urlpatterns: list = []
+urlpatterns = [
+    path("sroi/calculate", views.sroi_calculate, name="sroi_calculate"),
+    path("zones/<slug:slug>/sroi/", views.zone_sroi, name="zone_sroi"),
+]
