@@ -17,7 +17,7 @@ from sizes.variations import services as vs
 from sizes.variations.models import Variation
 from sizes.zones import services as zs
 from sizes.zones.models import Zone
-from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, give_boundary
 
 PRIVATE_USERNAMES = ["pat_steward_x1", "cara_signer_x2", "rob_resident_x3", "fay_friends_x4"]
 
@@ -104,6 +104,8 @@ def build_world(*, name: str = "Park Lane zone", slug: str = "park-lane") -> Wor
             review_date=timezone.localdate() + dt.timedelta(days=750),
             outcomes=[("More people active in the park", "")],
         )  # fmt: skip
+        # Somewhere out of the way; tests about wards set the boundary they need.
+        give_boundary(zone, steward, lat=52.40, lon=-1.86)
         for org, who in ((council, signer), (community, community_signer)):
             p = partner_services.partnership_invite(
                 actor=steward, zone=zone, organisation=org, role=Partnership.Role.PARTNER,
