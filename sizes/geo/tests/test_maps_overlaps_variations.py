@@ -1,0 +1,291 @@
+"""Boundary downloads (RFC 7946), register map data by zoom, overlapping zones and conflicting
+variations, and the variations a lookup lists at a place."""
+
+import datetime as dt
+import json
+
+import pytest
+import shapely
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from shapely.geometry import Point, shape
+
+from sizes.geo import maps
+from sizes.geo.geometry import geometry_from_point
+from sizes.geo.selectors import lookup_point, zones_overlapping
+from sizes.geo.services import zone_set_boundary
+from sizes.geo.tests.conftest import bng, declared_zone, seed_union
+from sizes.variations.models import Variation
+from sizes.zones.models import ZoneStatus
+from tests.factories import OrganisationFactory
+
+# Inside Stirchley ward (core of the seed zone), and 120 m outside the seed zone's edge.
+CORE_POINT = (52.4300, -1.9250)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_map_cache():
+    maps.reset()
+    yield
+    maps.reset()
+
+
+@pytest.fixture
+def small_zone(geo_steward, seed_zone):
+    """A declared zone: a 300 m circle inside the seed zone."""
+    zone = declared_zone(geo_steward, name="Pershore Road block", slug="block")
+    zone_set_boundary(
+        actor=geo_steward,
+        zone=zone,
+        geometry=geometry_from_point(lat=CORE_POINT[0], lon=CORE_POINT[1], radius_m=300),
+        fringe_m=50,
+        method="point",
+    )
+    return zone
+
+
+def fringe_point(zone_geom, metres=120):
+    """A WGS84 point `metres` outside the edge of `zone_geom` (due south of its lowest point)."""
+    from pyproj import Transformer
+
+    lowest = min(
+        zone_geom.exterior.coords
+        if zone_geom.geom_type == "Polygon"
+        else [c for p in zone_geom.geoms for c in p.exterior.coords],
+        key=lambda c: c[1],
+    )
+    to_bng = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
+    back = Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)
+    x, y = to_bng.transform(*lowest)
+    lon, lat = back.transform(x, y - metres)
+    return lat, lon
+
+
+def variation(
+    zone, title, *, rule="Home visits only after referral", scope="whole_zone", status="active"
+):
+    return Variation.objects.create(
+        zone=zone,
+        owner=OrganisationFactory(),
+        subject="practice",
+        action="change",
+        title=title,
+        standard_rule=rule,
+        rule_key=rule.lower(),
+        difference="Different.",
+        reason="Because.",
+        applies_to="Everyone.",
+        guaranteed="Everything else.",
+        scope=scope,
+        start_date=timezone.localdate() - dt.timedelta(days=10),
+        accountable_name="A Person",
+        accountable_role="Lead",
+        status=status,
+    )
+
+
+# --- GeoJSON download --------------------------------------------------------------------
+
+
+def _rings(geom):
+    for poly in shapely.get_parts(geom):
+        yield poly.exterior, True
+        for hole in poly.interiors:
+            yield hole, False
+
+
+def test_boundary_download_is_rfc7946(client, seed_zone):
+    response = client.get("/zones/stirchley/boundary.geojson")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/geo+json"
+    assert "stirchley-boundary.geojson" in response["Content-Disposition"]
+    body = json.loads(response.content)
+    assert body["type"] == "FeatureCollection" and "crs" not in body
+    core, fringe = body["features"]
+    assert core["properties"]["part"] == "core" and fringe["properties"]["part"] == "fringe"
+    assert fringe["properties"]["fringe_m"] == 250
+    for feature in (core, fringe):
+        geom = shape(feature["geometry"])
+        assert geom.is_valid and geom.geom_type == "MultiPolygon"
+        minx, miny, maxx, maxy = geom.bounds
+        assert -180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90
+        for ring, outer in _rings(geom):
+            assert ring.is_ccw == outer  # RFC 7946 §3.1.6: outlines anticlockwise, holes clockwise
+    assert (
+        bng(shape(core["geometry"])).symmetric_difference(bng(seed_union())).area
+        < 0.001 * bng(seed_union()).area
+    )
+
+
+def test_boundary_download_404_without_boundary_and_for_drafts(client, geo_steward, wards):
+    declared_zone(geo_steward, slug="nothing-yet")
+    assert client.get("/zones/nothing-yet/boundary.geojson").status_code == 404
+    declared_zone(geo_steward, slug="a-draft", status=ZoneStatus.DRAFT)
+    assert client.get("/zones/a-draft/boundary.geojson").status_code == 404
+
+
+def test_zone_page_shows_map_and_text_alternative(client, seed_zone):
+    html = client.get("/zones/stirchley/").content.decode()
+    assert 'data-sizes-map="zone"' in html and 'id="zone-map-data"' in html
+    assert "km²" in html and "Union of reference areas" in html
+    assert 'href="/zones/stirchley/boundary.geojson"' in html
+    data = html.split('id="zone-map-data">', 1)[1].split("</script>", 1)[0]
+    parts = [f["properties"]["part"] for f in json.loads(data)["features"]]
+    assert parts == ["core", "fringe"]
+
+
+# --- Register map --------------------------------------------------------------------------
+
+
+def test_register_map_data_simplifies_by_zoom(client, seed_zone, small_zone):
+    low = client.get("/zones/map.geojson", {"zoom": "9"})
+    high = client.get("/zones/map.geojson", {"zoom": "18"})
+    assert low.status_code == high.status_code == 200
+    assert low["Content-Type"] == "application/geo+json"
+    low, high = low.json(), high.json()
+    names = [f["properties"]["name"] for f in high["features"]]
+    assert names == ["Pershore Road block"] * 2 + ["Stirchley and Cotteridge"] * 2
+    props = high["features"][2]["properties"]
+    assert props == {
+        "name": "Stirchley and Cotteridge",
+        "slug": "stirchley",
+        "status": "declared",
+        "url": "/zones/stirchley/",
+        "part": "core",
+    }
+
+    def vertices(fc, slug):
+        geoms = [shape(f["geometry"]) for f in fc["features"] if f["properties"]["slug"] == slug]
+        return sum(shapely.get_num_coordinates(g) for g in geoms), geoms
+
+    n_low, low_geoms = vertices(low, "stirchley")
+    n_high, _ = vertices(high, "stirchley")
+    assert n_low < n_high / 3, (n_low, n_high)
+    assert all(g.is_valid and not g.is_empty for g in low_geoms)
+    # Simplified, the zone still covers nearly the same ground.
+    assert abs(bng(low_geoms[0]).area - bng(seed_union()).area) / bng(seed_union()).area < 0.02
+
+
+def test_register_map_only_zones_in_force_and_cached_per_revision(
+    client, seed_zone, small_zone, geo_steward
+):
+    small_zone.status = ZoneStatus.DISSOLVED
+    small_zone.save()
+    body = client.get("/zones/map.geojson").json()
+    assert {f["properties"]["slug"] for f in body["features"]} == {"stirchley"}
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/zones/map.geojson")
+    assert not any("geo_zoneboundary" in q["sql"] for q in queries.captured_queries)
+    # A new boundary is seen at once.
+    zone_set_boundary(
+        actor=geo_steward,
+        zone=seed_zone,
+        geometry=geometry_from_point(lat=52.44, lon=-1.93, radius_m=100),
+        method="point",
+    )
+    core = client.get("/zones/map.geojson").json()["features"][0]
+    assert shape(core["geometry"]).contains(Point(-1.93, 52.44))
+    assert not shape(core["geometry"]).contains(Point(-1.9250, 52.4300))
+
+
+@pytest.mark.parametrize("zoom", ["-1", "21", "abc", "1.5"])
+def test_register_map_bad_zoom(client, db, zoom):
+    response = client.get("/zones/map.geojson", {"zoom": zoom})
+    assert response.status_code == 400
+    assert response.json()["code"] == "zoom_invalid"
+
+
+def test_register_page_has_map_and_data_link(client, seed_zone):
+    html = client.get("/zones/").content.decode()
+    assert 'data-sizes-map="register"' in html and 'href="/zones/map.geojson"' in html
+
+
+# --- Overlaps and conflicts ------------------------------------------------------------------
+
+
+def test_zones_overlapping_both_ways(seed_zone, small_zone, geo_steward):
+    circle = bng(shape(small_zone.boundaries.current().get().core))
+    seed = bng(shape(seed_zone.boundaries.current().get().core))
+    shared = circle.intersection(seed).area  # the circle reaches past the seed zone's edge
+    assert 0 < shared < circle.area
+    [o] = zones_overlapping(seed_zone)
+    assert o.zone == small_zone
+    assert o.overlap_m2 == pytest.approx(shared, rel=0.001)
+    assert o.share_of_this == pytest.approx(shared / seed.area, rel=0.001)
+    assert o.share_of_other == pytest.approx(shared / circle.area, rel=0.001)
+    [back] = zones_overlapping(small_zone)
+    assert back.zone == seed_zone
+    assert back.share_of_this == pytest.approx(o.share_of_other)
+    assert back.share_of_other == pytest.approx(o.share_of_this)
+    # Drafts are not public; a zone far away does not overlap.
+    far = declared_zone(geo_steward, slug="far", status=ZoneStatus.DRAFT)
+    zone_set_boundary(
+        actor=geo_steward,
+        zone=far,
+        geometry=geometry_from_point(lat=52.43, lon=-1.925, radius_m=50),
+        method="point",
+    )
+    assert [o.zone for o in zones_overlapping(seed_zone)] == [small_zone]
+
+
+def test_conflicting_variations_shown_to_both_zones(client, seed_zone, small_zone):
+    a = variation(seed_zone, "Open referrals in Stirchley")
+    b = variation(small_zone, "Open referrals on the block")
+    variation(small_zone, "Something else", rule="Library opening hours")
+    html = client.get("/zones/stirchley/").content.decode()
+    assert "Zones that overlap this one" in html and "Pershore Road block" in html
+    assert 'id="variation-conflicts"' in html and "Open referrals on the block" in html
+    html = client.get("/zones/block/").content.decode()
+    assert (
+        "Open referrals in Stirchley" in html
+        and "Something else" not in html.split('id="variation-conflicts"')[1].split("</ul>")[0]
+    )
+    html = client.get(f"/variations/{a.pk}/").content.decode()
+    assert "Conflicts with" in html and f'href="/variations/{b.pk}/"' in html
+    b.status = "ended"
+    b.save()
+    assert "Conflicts with" not in client.get(f"/variations/{a.pk}/").content.decode()
+
+
+# --- Lookup lists variations -----------------------------------------------------------------
+
+
+def test_lookup_in_core_lists_all_variations(client, seed_zone):
+    whole = variation(seed_zone, "Whole zone change")
+    core = variation(seed_zone, "Core only change", scope="core", rule="Other rule")
+    variation(seed_zone, "Not yet", status="proposed", rule="Third rule")
+    result = lookup_point(*CORE_POINT)
+    [item] = result.in_force
+    assert item.active_variations == 2
+    assert [(v.variation, v.near) for v in result.variations] == [(core, False), (whole, False)]
+    body = client.get("/api/v1/lookup", {"lat": CORE_POINT[0], "lon": CORE_POINT[1]}).json()
+    assert body["in_force"][0]["active_variations"] == 2
+    assert {v["title"] for v in body["variations"]} == {"Whole zone change", "Core only change"}
+    assert body["variations"][0]["url"] == f"/variations/{core.pk}/"
+
+
+def test_lookup_in_fringe_marks_near_you_and_skips_core_only(client, seed_zone):
+    variation(seed_zone, "Whole zone change")
+    variation(seed_zone, "Core only change", scope="core", rule="Other rule")
+    lat, lon = fringe_point(seed_union(), metres=120)
+    result = lookup_point(lat, lon)
+    [item] = result.in_force
+    assert item.membership == "fringe" and item.active_variations == 2
+    assert [(v.variation.title, v.near) for v in result.variations] == [("Whole zone change", True)]
+    html = client.get("/lookup/", {"lat": f"{lat:.6f}", "lon": f"{lon:.6f}"}).content.decode()
+    assert "Whole zone change" in html and "Near you" in html
+    assert "Core only change" not in html and "2 active variations" in html
+
+
+def test_lookup_cli_json_has_variations(seed_zone):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    variation(seed_zone, "Whole zone change")
+    out = StringIO()
+    call_command("lookup", "--point", f"{CORE_POINT[0]},{CORE_POINT[1]}", "--json", stdout=out)
+    body = json.loads(out.getvalue())
+    assert body["in_force"][0]["active_variations"] == 1
+    assert body["variations"][0]["title"] == "Whole zone change"
