@@ -20,9 +20,16 @@ def env_bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def env_int(name: str, default: int) -> int:
+def env_int(name: str, default: int) -> int | str:
+    """An integer from the environment; a value that is not one is kept as text so the
+    system checks (sizes/core/checks.py) can report it by name instead of crashing here."""
     value = os.environ.get(name)
-    return int(value) if value not in (None, "") else default
+    if value in (None, ""):
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        return value
 
 
 DATA_DIR = Path(os.environ.get("SIZES_DATA_DIR", Path.cwd() / "var")).resolve()
