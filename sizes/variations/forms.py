@@ -180,9 +180,16 @@ class LimitsForm(forms.Form):
 
 
 class FilterForm(forms.Form):
-    """The register's filters; unknown values are ignored rather than refused."""
+    """The register's filters. Unknown zones, partners and statuses just match nothing; a ward
+    code we do not know, or a date that is not one, is explained."""
 
     zone = forms.CharField(required=False)
     partner = forms.CharField(required=False)
     subject = forms.ChoiceField(required=False, choices=[("", "Any"), *Subject.choices])
     status = forms.CharField(required=False)
+    ward = forms.CharField(required=False, max_length=20)
+    on = forms.DateField(
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        error_messages={"invalid": "Enter the date as year-month-day, like 2026-05-01."},
+    )

@@ -6,6 +6,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from sizes.core.errors import Conflict, DomainError, NotAllowed, NotFound
+from sizes.geo.models import ReferenceArea
+from sizes.geo.selectors import zones_touching_area
 from sizes.partners.models import Membership, Organisation
 from sizes.variations import forms, selectors, services
 from sizes.variations import permissions as perms
@@ -41,20 +43,36 @@ def _owners_for(user, zone):
 
 def register(request):
     f = forms.FilterForm(request.GET)
-    f.is_valid()
     data = f.cleaned_data if f.is_valid() else {}
-    zone_slug, partner, subject, status = (
+    zone_slug, partner, subject, status, ward_code = (
         data.get("zone") or None,
         data.get("partner") or None,
         data.get("subject") or None,
         data.get("status") or None,
+        (data.get("ward") or "").strip().upper() or None,
     )
     if status not in VariationStatus.values:
         status = None
+    on = data.get("on")
+    problems = [] if f.is_valid() else [e for errs in f.errors.values() for e in errs]
     zone = Zone.objects.public().filter(slug=zone_slug).first() if zone_slug else None
+    zone_ids, ward = None, None
+    if ward_code:
+        ward = (
+            ReferenceArea.objects.filter(type="ward", code=ward_code).order_by("-vintage").first()
+        )
+        if ward is None:
+            problems.append(f"We have no ward with the code {ward_code[:20]}.")
+            zone_ids = []
+        else:
+            zone_ids = [z.zone.pk for z in zones_touching_area(area=ward)]
     variations = selectors.variations_public(
-        zone=zone, owner_slug=partner, subject=subject, status=status
-    )
+        zone=zone, owner_slug=partner, subject=subject, zone_ids=zone_ids,
+        status=None if on else status,
+    )  # fmt: skip
+    if on:
+        # What applied then: the variations active on that day, whatever they are now.
+        variations = variations.filter(pk__in=selectors.variations_in_force_on(on=on).values("pk"))
     if zone_slug and zone is None:
         variations = variations.none()
     return render(
@@ -64,17 +82,18 @@ def register(request):
             "variations": variations,
             "groups": selectors.variations_by_subject(variations),
             "filters": {
-                "zone": zone_slug,
-                "partner": partner,
-                "subject": subject,
-                "status": status,
+                "zone": zone_slug, "partner": partner, "subject": subject, "status": status,
+                "ward": ward_code, "on": on,
             },
+            "ward": ward,
+            "problems": problems,
             "zones": Zone.objects.public().filter(variations__isnull=False).distinct(),
             "partners": Organisation.objects.filter(variations__isnull=False).distinct(),
             "subjects": Subject.choices,
             "statuses": VariationStatus.choices,
         },
-    )
+        status=400 if problems else 200,
+    )  # fmt: skip
 
 
 def detail(request, pk):

@@ -14,6 +14,7 @@ from tests.factories import (
     PartnershipFactory,
     UserFactory,
     ZoneFactory,
+    give_boundary,
 )
 
 pytestmark = pytest.mark.django_db
@@ -212,3 +213,30 @@ def test_baseline_page(client, zone, council, member):
     assert zone.baselines.get().statement == "Open 8am to dusk."
     client.force_login(UserFactory())
     assert client.get("/variations/baseline/park-zone/").status_code == 403
+
+
+def test_register_by_ward_and_by_date(
+    client, zone, outcome, council, member, council_signer, steward
+):
+    from sizes.geo.importers import import_boundaries
+    from sizes.geo.models import ZoneBoundary
+
+    import_boundaries(
+        "sizes/geo/data/birmingham_wards.geojson", area_type="ward", code_field="ward_code",
+        name_field="ward_name", vintage="2018",
+    )  # fmt: skip
+    give_boundary(zone, steward, lat=52.4300, lon=-1.9250)  # inside Stirchley ward
+    assert ZoneBoundary.objects.filter(zone=zone).exists()
+    v = make_variation(member, zone, council, outcome)
+    services.variation_agree(actor=council_signer, variation=v)
+    v = services.variation_agree(actor=steward, variation=v)
+    services.variation_activate(actor=member, variation=v)
+    assert "Pavilion open early" in client.get("/variations/?ward=E05011172").content.decode()
+    assert "Pavilion open early" not in client.get("/variations/?ward=E05011118").content.decode()
+    bad = client.get("/variations/?ward=X99")
+    assert bad.status_code == 400 and "We have no ward with the code X99." in bad.content.decode()
+    yesterday = (TODAY - dt.timedelta(days=1)).isoformat()
+    assert "Pavilion open early" in client.get(f"/variations/?on={TODAY}").content.decode()
+    assert "Pavilion open early" not in client.get(f"/variations/?on={yesterday}").content.decode()
+    bad = client.get("/variations/?on=31/02/2026")
+    assert bad.status_code == 400 and "Enter the date as year-month-day" in bad.content.decode()
