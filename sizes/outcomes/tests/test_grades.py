@@ -1,0 +1,184 @@
+"""The star grade at each level, and what it says is missing for the next star."""
+
+import datetime as dt
+
+import pytest
+
+from sizes.outcomes import grades
+from sizes.outcomes.grades import zone_grade
+from sizes.outcomes.models import Lesson, SROIAnalysis
+from sizes.outcomes.services import (
+    comparison_areas_set,
+    indicator_create,
+    lesson_record,
+    measurement_record,
+    variation_adoption_record,
+)
+from sizes.outcomes.tests.helpers import declared_zone, make_area
+from sizes.variations.models import Variation, VariationStatus
+from sizes.zones.models import Review, ZoneStatus
+from tests.factories import OrganisationFactory, OutcomeFactory, ZoneFactory
+
+
+@pytest.fixture
+def pooled(monkeypatch):
+    """Stand-in for sizes.resources.selectors.zone_pooled_summary, set per test."""
+    state = {"summary": {}}
+    monkeypatch.setattr(grades, "_pooled_summary", lambda zone: state["summary"])
+    return state
+
+
+def _orgs(n):
+    return [OrganisationFactory(name=f"Partner {i}") for i in range(n)]
+
+
+def _variation(zone, org, **over):
+    fields = dict(
+        zone=zone,
+        owner=org,
+        subject="practice",
+        action="change",
+        title="Open the park gym early",
+        standard_rule="Gym opens at 9",
+        rule_key="gym opens at 9",
+        difference="Opens at 7",
+        reason="More people active",
+        applies_to="Everyone",
+        guaranteed="Staffed hours stay the same",
+        start_date=dt.date(2024, 2, 1),
+        accountable_name="A. Leader",
+        accountable_role="Park manager",
+        status=VariationStatus.ACTIVE,
+    )
+    fields.update(over)
+    return Variation.objects.create(**fields)
+
+
+def _measured(steward, zone):
+    make_area("E01000200", 5000, 0, 6000, 1000)
+    ind = indicator_create(
+        actor=steward,
+        outcome=OutcomeFactory(zone=zone, title="People more active"),
+        name="Adults active",
+        definition="Share active",
+        unit="%",
+        polarity="higher",
+        source="Survey",
+        licence="OGL",
+        geography_level="zone",
+        baseline_value=40,
+        baseline_date=dt.date(2023, 12, 31),
+    )
+    measurement_record(actor=steward, indicator=ind, period="2024", value=45)
+    measurement_record(actor=steward, indicator=ind, period="2024", value=41, area_code="E01000200")
+    comparison_areas_set(actor=steward, indicator=ind, codes=["E01000200"])
+    return ind
+
+
+def test_not_declared_has_no_stars(steward, pooled):
+    zone = ZoneFactory(status=ZoneStatus.PROPOSED, stewards=[steward])
+    g = zone_grade(zone=zone)
+    assert g.stars == 0
+    assert g.missing_for_next == ["The zone has not been declared yet."]
+
+
+def test_one_star_then_missing_pooling(steward, pooled):
+    zone = declared_zone(steward)
+    a, b = _orgs(2)
+    pooled["summary"] = {a.pk: {"budget", "asset", "objective", "plan"}, b.pk: {"budget"}}
+    g = zone_grade(zone=zone)
+    assert g.stars == 1
+    assert g.levels[0].evidence == ["Declared on 1 January 2024."]
+    missing = g.missing_for_next
+    assert (
+        "At least 2 partners must each share their budgets, assets, objectives, plans; 1 has so far."
+        in missing
+    )
+    assert "Partner 1 has not shared its assets, objectives, plans." in missing
+
+
+def test_stars_build_up_to_five(steward, pooled):
+    zone = declared_zone(steward)
+    a, b = _orgs(2)
+    pooled["summary"] = {o.pk: {"budget", "asset", "objective", "plan"} for o in (a, b)}
+    g = zone_grade(zone=zone)
+    assert g.stars == 2
+    assert any("active" in m for m in g.missing_for_next)
+
+    # a variation without limits does not count; one with them does
+    _variation(zone, a, guaranteed="", cap="", title="No limits")
+    assert zone_grade(zone=zone).stars == 2
+    assert "Active variations need an accountable leader and stated limits." in (
+        zone_grade(zone=zone).missing_for_next
+    )
+    v = _variation(zone, a)
+    g = zone_grade(zone=zone)
+    assert g.stars == 3
+    assert g.missing_for_next == [
+        "Measure at least one outcome against its baseline and against comparison areas outside "
+        "the zone.",
+        "Publish an SROI analysis.",
+    ]
+
+    ind = _measured(steward, zone)
+    assert zone_grade(zone=zone).missing_for_next == ["Publish an SROI analysis."]
+    SROIAnalysis.objects.create(
+        zone=zone,
+        title="Year 1",
+        period_start=dt.date(2024, 1, 1),
+        period_end=dt.date(2024, 12, 31),
+        inputs={},
+        results={},
+        sroi_ratio="2.50",
+        published=False,
+    )
+    assert zone_grade(zone=zone).stars == 3  # not published yet
+    SROIAnalysis.objects.update(published=True)
+    g = zone_grade(zone=zone)
+    assert g.stars == 4
+    assert g.missing_for_next == [
+        "Hold a review of the zone.",
+        "Publish the lessons learned at a review.",
+        "Have a variation adopted beyond the zone, or renew the zone on improved outcomes.",
+    ]
+
+    review = Review.objects.create(
+        zone=zone,
+        held_on=dt.date(2025, 1, 10),
+        evidence_summary="x",
+        decision="renew",
+        new_review_date=dt.date(2027, 1, 1),
+    )
+    lesson_record(actor=steward, zone=zone, review=review, title="Early hours", what_worked="Yes")
+    assert zone_grade(zone=zone).stars == 4  # lesson not published
+    Lesson.objects.update(published=True)
+    # renewed, and the indicator improved (45 > baseline 40): five stars
+    g = zone_grade(zone=zone)
+    assert g.stars == 5
+    assert g.next_star is None and g.missing_for_next == []
+    assert any("Renewed with improved outcomes (Adults active)" in e for e in g.levels[4].evidence)
+
+    # if the outcome got worse, renewal alone is not enough; an adoption is
+    measurement_record(actor=steward, indicator=ind, period="2025", value=35)
+    assert zone_grade(zone=zone).stars == 4
+    variation_adoption_record(
+        actor=steward, variation=v, adopted_beyond="Kings Heath", url="https://example.org/x"
+    )
+    assert zone_grade(zone=zone).stars == 5
+
+
+def test_criteria_are_configurable(steward, pooled, settings):
+    zone = declared_zone(steward)
+    (a,) = _orgs(1)
+    pooled["summary"] = {a.pk: {"budget", "asset", "objective", "plan"}}
+    assert zone_grade(zone=zone).stars == 1
+    settings.SIZES_GRADE_CRITERIA = {"min_pooling_partners": 1}
+    assert zone_grade(zone=zone).stars == 2
+
+
+def test_real_pooled_summary_is_used_when_present(steward):
+    """With the resources app installed, grades call its zone_pooled_summary."""
+    zone = declared_zone(steward)
+    g = zone_grade(zone=zone)
+    assert g.stars == 1  # no partner has shared anything
+    assert g.levels[1].missing[0].startswith("At least 2 partners")
