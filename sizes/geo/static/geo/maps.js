@@ -169,6 +169,15 @@
       cutPolygon: false,
       rotateMode: false,
     });
+    // Geoman's toolbar buttons carry their name only as the title of their container: give
+    // each button that name too, so screen readers announce it (WCAG 4.1.2).
+    var buttons = el.querySelectorAll(".leaflet-buttons-control-button");
+    for (var b = 0; b < buttons.length; b++) {
+      var title = buttons[b].parentNode && buttons[b].parentNode.getAttribute("title");
+      if (title && !buttons[b].getAttribute("aria-label")) {
+        buttons[b].setAttribute("aria-label", title);
+      }
+    }
     map.on("pm:create", function (e) {
       e.layer.on("pm:edit", write);
       write();
