@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from sizes.accounts.forms import SignInForm, SignUpForm
+from sizes.engagement.services import email_verification_send
 from sizes.partners.models import Membership
 
 
@@ -30,7 +31,12 @@ def sign_up(request):
     if form.is_bound and form.is_valid():
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, f"Your account has been created. You are signed in as {user}.")
+        email_verification_send(user=user)
+        messages.success(
+            request,
+            f"Your account has been created. You are signed in as {user}. We have emailed "
+            f"{user.email} a link: open it to confirm your email address.",
+        )
         return redirect(next_url or "accounts:profile")
     return render(
         request,

@@ -1,0 +1,60 @@
+"""Engagement pages. Included at the site root, so every path here is written in full."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import path, reverse_lazy
+
+from sizes.engagement import forms, views
+
+app_name = "engagement"
+urlpatterns = [
+    # Accounts
+    path("account/verify-email/send/", views.verify_email_send, name="verify-email-send"),
+    path("account/verify-email/<str:token>/", views.verify_email, name="verify-email"),
+    path("account/details/", views.profile_edit, name="profile-edit"),
+    path(
+        "account/password-reset/",
+        auth_views.PasswordResetView.as_view(
+            template_name="engagement/password_reset.html",
+            email_template_name="engagement/email/password_reset.txt",
+            form_class=forms.ResetForm,
+            success_url=reverse_lazy("engagement:password-reset-sent"),
+        ),
+        name="password-reset",
+    ),
+    path(
+        "account/password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(
+            template_name="engagement/password_reset_sent.html"
+        ),
+        name="password-reset-sent",
+    ),
+    path(
+        "account/password-reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="engagement/password_reset_confirm.html",
+            form_class=forms.NewPasswordForm,
+            success_url=reverse_lazy("engagement:password-reset-complete"),
+        ),
+        name="password-reset-confirm",
+    ),
+    path(
+        "account/password-reset/complete/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="engagement/password_reset_complete.html"
+        ),
+        name="password-reset-complete",
+    ),
+    # Suggestions
+    path("suggestions/", views.suggestions, name="suggestions"),
+    path("suggestions/new/", views.suggestion_new, name="suggestion-new"),
+    path("suggestions/<int:pk>/", views.suggestion_detail, name="suggestion"),
+    path("suggestions/<int:pk>/support/", views.suggestion_support, name="suggestion-support"),
+    path("suggestions/<int:pk>/propose-zone/", views.suggestion_to_zone, name="suggestion-to-zone"),
+    path("suggestions/<int:pk>/decline/", views.suggestion_decline, name="suggestion-decline"),
+    # Ideas from the edge
+    path("zones/<slug:slug>/ideas/", views.ideas, name="ideas"),
+    path("zones/<slug:slug>/ideas/new/", views.idea_new, name="idea-new"),
+    path("zones/<slug:slug>/ideas/<int:pk>/", views.idea_detail, name="idea"),
+    path("zones/<slug:slug>/ideas/<int:pk>/answer/", views.idea_answer, name="idea-answer"),
+    path("zones/<slug:slug>/ideas/<int:pk>/adopt/", views.idea_adopt, name="idea-adopt"),
+]
