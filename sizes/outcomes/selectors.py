@@ -163,6 +163,7 @@ def intervention_date(zone) -> date | None:
 class Comparison:
     indicator: Indicator
     periods: list[str]
+    period_starts: list[date]
     zone_values: list[float | None]
     comparison_values: list[float | None]  # mean over comparison areas
     comparison_codes: list[str]
@@ -204,6 +205,7 @@ def indicator_comparison(indicator: Indicator) -> Comparison:
     return Comparison(
         indicator=indicator,
         periods=ordered,
+        period_starts=[periods[p] for p in ordered],
         zone_values=[zone_vals.get(p) for p in ordered],
         comparison_values=[(sum(comp[p]) / len(comp[p])) if comp.get(p) else None for p in ordered],
         comparison_codes=codes,

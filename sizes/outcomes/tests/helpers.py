@@ -53,14 +53,14 @@ def declared_zone(steward, *, slug="evidence-zone", declared_on=dt.date(2024, 1,
 
 def indicator(steward, zone, **over):
     outcome = over.pop("outcome", None) or OutcomeFactory(zone=zone, title="People more active")
-    fields = dict(
-        name="Adults active",
-        definition="Share of adults active 150 minutes a week",
-        unit="%",
-        polarity="higher",
-        source="Test survey",
-        licence="Open Government Licence v3.0",
-        geography_level="lsoa",
-    )
+    fields = {
+        "name": "Adults active",
+        "definition": "Share of adults active 150 minutes a week",
+        "unit": "%",
+        "polarity": "higher",
+        "source": "Test survey",
+        "licence": "Open Government Licence v3.0",
+        "geography_level": "lsoa",
+    }
     fields.update(over)
     return indicator_create(actor=steward, outcome=outcome, **fields)

@@ -33,23 +33,23 @@ def _orgs(n):
 
 
 def _variation(zone, org, **over):
-    fields = dict(
-        zone=zone,
-        owner=org,
-        subject="practice",
-        action="change",
-        title="Open the park gym early",
-        standard_rule="Gym opens at 9",
-        rule_key="gym opens at 9",
-        difference="Opens at 7",
-        reason="More people active",
-        applies_to="Everyone",
-        guaranteed="Staffed hours stay the same",
-        start_date=dt.date(2024, 2, 1),
-        accountable_name="A. Leader",
-        accountable_role="Park manager",
-        status=VariationStatus.ACTIVE,
-    )
+    fields = {
+        "zone": zone,
+        "owner": org,
+        "subject": "practice",
+        "action": "change",
+        "title": "Open the park gym early",
+        "standard_rule": "Gym opens at 9",
+        "rule_key": "gym opens at 9",
+        "difference": "Opens at 7",
+        "reason": "More people active",
+        "applies_to": "Everyone",
+        "guaranteed": "Staffed hours stay the same",
+        "start_date": dt.date(2024, 2, 1),
+        "accountable_name": "A. Leader",
+        "accountable_role": "Park manager",
+        "status": VariationStatus.ACTIVE,
+    }
     fields.update(over)
     return Variation.objects.create(**fields)
 
@@ -91,8 +91,8 @@ def test_one_star_then_missing_pooling(steward, pooled):
     assert g.levels[0].evidence == ["Declared on 1 January 2024."]
     missing = g.missing_for_next
     assert (
-        "At least 2 partners must each share their budgets, assets, objectives, plans; 1 has so far."
-        in missing
+        "At least 2 partners must each share their budgets, assets, objectives, plans; "
+        "1 has so far." in missing
     )
     assert "Partner 1 has not shared its assets, objectives, plans." in missing
 
