@@ -199,6 +199,10 @@ SIZES_MAX_VERTICES = env_int("SIZES_MAX_VERTICES", 100_000)
 SIZES_MAX_UPLOAD_BYTES = env_int("SIZES_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 SIZES_DEFAULT_FRINGE_M = env_int("SIZES_DEFAULT_FRINGE_M", 250)
 SIZES_POSTCODE_BUFFER_M = env_int("SIZES_POSTCODE_BUFFER_M", 50)
+# Map tiles: a URL template such as https://tiles.example.org/{z}/{x}/{y}.png and its credit
+# line. Empty (the default) draws zone outlines on a plain background: nothing is fetched.
+SIZES_TILE_URL = os.environ.get("SIZES_TILE_URL", "")
+SIZES_TILE_ATTRIBUTION = os.environ.get("SIZES_TILE_ATTRIBUTION", "")
 
 LOGGING = {
     "version": 1,
