@@ -1,10 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from sizes.api.api import api
+
 urlpatterns = [
     path("", include("sizes.web.urls")),
     path("zones/", include("sizes.zones.urls")),
     path("organisations/", include("sizes.partners.urls")),
+    path("account/tokens/", include("sizes.api.urls")),
     path("account/", include("sizes.accounts.urls")),
     path("variations/", include("sizes.variations.urls")),
     path("accountability/", include("sizes.variations.report_urls")),
@@ -13,7 +16,7 @@ urlpatterns = [
     path("", include("sizes.resources.urls")),
     path("", include("sizes.outcomes.urls")),
     path("", include("sizes.geo.urls")),
-    path("api/v1/", include("sizes.geo.api_urls")),
+    path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,21 +1,19 @@
-"""JSON endpoint: `GET /api/v1/lookup?postcode=…` or `?lat=…&lon=…` [`&at=YYYY-MM-DD`].
+"""The lookup answer as JSON, and DomainErrors as problem+json, for the geography's JSON views.
 
-Errors are RFC 9457 problem details (`application/problem+json`) with SIZes' stable `code`.
+The endpoint `GET /api/v1/lookup` itself lives in the public API (sizes/api/routers/lookup.py),
+which calls `lookup_as_json`; so does `sizes lookup --json`.
 """
 
 from http import HTTPStatus
 
 from django.http import JsonResponse
 from django.urls import reverse
-from django.views.decorators.http import require_GET
 
 from sizes.core.errors import DomainError
 from sizes.geo.selectors import (
     PlaceLookup,
     VariationAtPlace,
     ZoneAtPlace,
-    lookup_point,
-    lookup_postcode,
 )
 
 
@@ -90,27 +88,3 @@ def _variation_json(item: VariationAtPlace) -> dict:
         "near": item.near,
         "url": reverse("variations:detail", args=[v.pk]),
     }
-
-
-@require_GET
-def lookup(request):
-    postcode = request.GET.get("postcode", "").strip()
-    lat, lon = request.GET.get("lat", "").strip(), request.GET.get("lon", "").strip()
-    at = request.GET.get("at") or None
-    try:
-        if postcode:
-            result = lookup_postcode(postcode, at)
-        elif lat or lon:
-            if not (lat and lon):
-                raise DomainError(
-                    code="point_incomplete", message="Give both lat and lon, or a postcode."
-                )
-            result = lookup_point(lat, lon, at)
-        else:
-            raise DomainError(
-                code="place_missing",
-                message="Say where: give ?postcode=B30+2AA, or ?lat=52.43&lon=-1.93.",
-            )
-    except DomainError as exc:
-        return problem(exc)
-    return JsonResponse(lookup_as_json(result))

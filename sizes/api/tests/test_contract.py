@@ -1,0 +1,141 @@
+"""Contract test: schemathesis generates requests for every operation in the OpenAPI document
+and checks each answer: no server error, a status code the document declares, the declared
+media type, and a body that matches the declared schema.
+
+Reads go anonymously, writes with a token of the partner that owns the variations. Path
+parameters are drawn half the time from real objects (so writes reach the services, not just
+404s) and half the time from the schema. At least 100 examples per operation; no deadline
+(the machine is shared), and the "too slow" health check is off for the same reason.
+"""
+
+import pytest
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from sizes.resources.tests.builders import budget
+
+pytestmark = [pytest.mark.contract, pytest.mark.django_db]
+
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+EXAMPLES = 100
+
+
+def _declared_operations() -> list[tuple[str, str]]:
+    from sizes.api.api import api
+
+    doc = api.get_openapi_schema()
+    return sorted((m.upper(), p) for p, item in doc["paths"].items() for m in item)
+
+
+OPERATIONS = _declared_operations()
+
+
+@pytest.fixture
+def _keep_test_connection(db):
+    """Requests go through the real WSGI handler, which closes "old" database connections when
+    a request starts and ends; inside a test's transaction that would close the test's own
+    connection (PostgreSQL). Django's test client switches this off the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def schema(_keep_test_connection):
+    # Loaded through the WSGI app (as a client would), once the test database is ready.
+    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+
+
+def test_every_operation_is_tested(schema):
+    loaded = {(r.ok().method.upper(), r.ok().path) for r in schema.get_all_operations()}
+    assert loaded == set(OPERATIONS)
+    assert len(OPERATIONS) >= 18
+
+
+def _real_path_parameters(method: str, path: str, world) -> dict:
+    params = {}
+    if "{slug}" in path:
+        params["slug"] = (
+            world.council.slug if path.startswith("/api/v1/organisations") else world.zone.slug
+        )
+    if "{id}" in path:
+        params["id"] = world.proposed.pk if method != "GET" else world.active.pk
+    return params
+
+
+def _aim_at_real_objects(case, world):
+    """Point a generated write at the real zone, owner and outcome, so it reaches the rules."""
+    if isinstance(case.body, dict) and "zone" in case.body:
+        case.body["zone"] = world.zone.slug
+        case.body["owner"] = world.council.slug
+        case.body["outcomes"] = [world.zone.outcomes.get().pk]
+    return case
+
+
+@pytest.mark.parametrize(("method", "path"), OPERATIONS, ids=[f"{m} {p}" for m, p in OPERATIONS])
+def test_operation_keeps_its_contract(schema, world, council_token, method, path):
+    op = schema[path][method]
+    if path.startswith("/api/v1/budgets"):
+        budget(world.council_signer, world.zone, world.council)  # something to check the shape of
+    real = _real_path_parameters(method, path, world)
+    strategies = [
+        op.as_strategy(path_parameters=real) if real else op.as_strategy(),
+        op.as_strategy(),
+        # Negative cases: values the schema forbids must be refused with a documented 4xx.
+        op.as_strategy(generation_mode=GenerationMode.NEGATIVE),
+    ]
+    if method == "POST" and path == "/api/v1/variations":
+        strategies.insert(0, op.as_strategy().map(lambda c: _aim_at_real_objects(c, world)))
+    strategy = st.tuples(st.one_of(*strategies), st.booleans())
+    # Reads go anonymously; writes carry the token of the partner that owns the variations.
+    token = {"Authorization": f"Bearer {council_token}"}
+
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=[
+            HealthCheck.too_slow,
+            HealthCheck.filter_too_much,
+            HealthCheck.data_too_large,
+        ],
+    )
+    @given(drawn=strategy)
+    def run(drawn):
+        case, current_version = drawn
+        headers = None if method == "GET" else dict(token)
+        pk = (case.path_parameters or {}).get("id")
+        if headers and current_version and pk == world.proposed.pk:
+            # Half the writes to the real variation name its current version.
+            world.proposed.refresh_from_db()
+            headers["If-Match"] = f'"{world.proposed.version}"'
+        response = case.call_and_validate(headers=headers, checks=CHECKS)
+        statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+
+    statuses: dict[int, int] = {}
+    run()
+    print(method, path, sum(statuses.values()), statuses)
+    if list(op.iter_parameters()) or op.body.items:
+        assert sum(statuses.values()) >= EXAMPLES
+    else:  # nothing to vary: hypothesis stops once every distinct request has been sent
+        assert statuses

@@ -1,0 +1,111 @@
+"""Every curl example in docs/api.md runs, in order, against a register built through the
+services, so the guide cannot rot. Each `curl` is translated into a Django test-client call
+(no network or curl binary needed); a `# answers NNN` line gives the expected status, else any
+2xx will do. Placeholders in the guide (variation 42, outcome 7, the token, the ETag) are
+replaced by the real values of this register."""
+
+import datetime as dt
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from sizes.api.services import token_create
+from sizes.variations.tests.builders import build_world
+
+DOC = Path(__file__).resolve().parents[3] / "docs" / "api.md"
+BASE = "https://sizes.example.org"
+
+
+def examples() -> list[tuple[str, int | None]]:
+    blocks = re.findall(r"```sh\n(.*?)```", DOC.read_text(), flags=re.S)
+    out = []
+    for block in blocks:
+        expected = re.search(r"^# answers (\d{3})", block, flags=re.M)
+        command = "\n".join(line for line in block.splitlines() if not line.startswith("#"))
+        out.append((command.replace("\\\n", " "), int(expected.group(1)) if expected else None))
+    return out
+
+
+def parse_curl(command: str) -> dict:
+    """The parts of a curl command line the guide uses: -X, -H, -d, -i, -s, -o, the URL."""
+    args = shlex.split(command)
+    assert args[0] == "curl", command
+    request = {"method": None, "headers": {}, "data": None, "url": None}
+    i = 1
+    while i < len(args):
+        arg = args[i]
+        if arg in ("-s", "-i"):
+            pass
+        elif arg == "-o":
+            i += 1
+        elif arg == "-X":
+            request["method"] = args[i + 1]
+            i += 1
+        elif arg == "-H":
+            name, _, value = args[i + 1].partition(":")
+            request["headers"][name.strip()] = value.strip()
+            i += 1
+        elif arg == "-d":
+            request["data"] = args[i + 1]
+            i += 1
+        elif arg.startswith(BASE):
+            request["url"] = arg[len(BASE) :]
+        else:
+            raise AssertionError(f"The docs test does not understand {arg!r} in: {command}")
+        i += 1
+    request["method"] = request["method"] or ("POST" if request["data"] else "GET")
+    return request
+
+
+def call(client, request):
+    headers = {}
+    for name, value in request["headers"].items():
+        if name.lower() == "content-type":
+            continue
+        headers["HTTP_" + name.upper().replace("-", "_")] = value
+    content_type = request["headers"].get("Content-Type", "application/octet-stream")
+    method = getattr(client, request["method"].lower())
+    if request["data"] is not None:
+        return method(request["url"], request["data"], content_type=content_type, **headers)
+    return method(request["url"], **headers)
+
+
+def test_guide_lists_examples():
+    found = examples()
+    assert len(found) >= 15
+    assert any(status == 409 for _, status in found)
+
+
+@pytest.mark.django_db
+def test_every_curl_example_in_the_guide_works(client):
+    with time_machine.travel(dt.datetime(2026, 11, 20, 12, tzinfo=dt.UTC), tick=False):
+        world = build_world(name="Stirchley and Cotteridge health and well-being")
+        assert world.zone.slug == "stirchley-and-cotteridge-health-and-well-being"
+        world.council.slug = "birmingham-city-council"
+        world.council.save()
+        _, secret = token_create(
+            actor=world.council_signer, name="Docs", organisations=[world.council]
+        )
+        outcome = world.zone.outcomes.get()
+        variation_id = world.active.pk
+        etag = client.get(f"/api/v1/zones/{world.zone.slug}")["ETag"]
+        for command, expected in examples():
+            command = (
+                command.replace("sizes_YOUR_TOKEN", secret)
+                .replace("/variations/42", f"/variations/{variation_id}")
+                .replace('"outcomes": [7]', f'"outcomes": [{outcome.pk}]')
+                .replace('"ETAG-FROM-THE-LAST-ANSWER"', etag)
+            )
+            response = call(client, parse_curl(command))
+            if expected:
+                assert response.status_code == expected, (command, response.content[:500])
+            else:
+                assert 200 <= response.status_code < 300, (command, response.content[:500])
+            if response.status_code == 201:
+                # Later examples act on the variation the guide just made.
+                variation_id = int(response["Location"].rsplit("/", 1)[1])
+        assert timezone.now().date() == dt.date(2026, 11, 20)
