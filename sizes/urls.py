@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("sizes.resources.urls")),
     path("", include("sizes.outcomes.urls")),
     path("", include("sizes.geo.urls")),
+    path("", include("sizes.engagement.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -22,9 +22,14 @@ class ResetForm(PasswordResetForm):
     )
 
     def send_mail(
-        self, subject_template_name, email_template_name, context, from_email, to_email,
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
         html_email_template_name=None,
-    ):  # fmt: skip
+    ):
         body = render_to_string(email_template_name, context)
         email_enqueue(to=to_email, subject="Reset your SIZes password", body=body)
 
@@ -114,37 +119,50 @@ class SuggestionForm(forms.Form):
     def service_fields(self) -> dict:
         d = self.cleaned_data
         return {
-            "place": d["place"], "why": d["why"], "themes": d["themes"],
-            "postcode": d["postcode"], "area_codes": d["areas"], "lat": d["lat"], "lon": d["lon"],
-        }  # fmt: skip
+            "place": d["place"],
+            "why": d["why"],
+            "themes": d["themes"],
+            "postcode": d["postcode"],
+            "area_codes": d["areas"],
+            "lat": d["lat"],
+            "lon": d["lon"],
+        }
 
 
 class SuggestionToZoneForm(forms.Form):
     name = text_field("Zone name", "Enter a name for the zone.", max_length=200)
     summary = forms.CharField(
-        label="Summary", widget=forms.Textarea, max_length=2000,
+        label="Summary",
+        widget=forms.Textarea,
+        max_length=2000,
         error_messages={"required": "Enter a summary."},
-    )  # fmt: skip
+    )
     intention = forms.CharField(
-        label="What the partners intend to change", widget=forms.Textarea, max_length=5000,
+        label="What the partners intend to change",
+        widget=forms.Textarea,
+        max_length=5000,
         error_messages={"required": "Enter what the partners intend to change."},
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, **kwargs):
         from sizes.zones.forms import GovukDateField
 
         super().__init__(*args, **kwargs)
         self.fields["review_date"] = GovukDateField(
-            noun="Intended review date", label="Intended review date",
+            noun="Intended review date",
+            label="Intended review date",
             help_text="For example, 27 3 2029.",
-        )  # fmt: skip
+        )
 
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
-        label="Reason", widget=forms.Textarea, max_length=2000,
-        help_text="Everyone can read it.", error_messages={"required": "Enter the reason."},
-    )  # fmt: skip
+        label="Reason",
+        widget=forms.Textarea,
+        max_length=2000,
+        help_text="Everyone can read it.",
+        error_messages={"required": "Enter the reason."},
+    )
 
 
 class IdeaForm(forms.Form):
@@ -202,3 +220,192 @@ class IdeaAnswerForm(forms.Form):
         help_text="Everyone can read it, including the person who sent the idea.",
         error_messages={"required": "Enter the reason."},
     )
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label="Add a comment",
+        widget=forms.Textarea,
+        max_length=5000,
+        help_text="Everyone can read it, with your name. Be kind; comments that break the "
+        "rules are hidden.",
+        error_messages={"required": "Enter your comment."},
+    )
+    format = forms.ChoiceField(
+        label="Format",
+        choices=[
+            ("text", "Plain text"),
+            ("markdown", "Markdown: **bold**, *italic*, lists and [links](https://…)"),
+        ],
+        widget=forms.RadioSelect,
+        initial="text",
+        required=False,
+    )
+
+
+class ReportForm(forms.Form):
+    reason = forms.CharField(
+        label="What is wrong with it? (optional)", max_length=500, required=False
+    )
+
+
+class ModerateForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=[("hide", "Hide it for good"), ("restore", "Restore it")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose hide or restore."},
+    )
+    reason = forms.CharField(
+        label="Public reason",
+        widget=forms.Textarea,
+        max_length=1000,
+        help_text="Shown in place of the comment if you hide it.",
+        error_messages={"required": "Enter the reason."},
+    )
+
+
+def _time(value: str, label: str):
+    import datetime as dt
+    import re
+
+    m = re.fullmatch(r"\s*(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?\s*", (value or "").lower())
+    if not m or (m.group(2) is None and m.group(3) is None):
+        raise forms.ValidationError(f"Enter the {label} as hours and minutes, like 18:30.")
+    hour, minute, half = int(m.group(1)), int(m.group(2) or 0), m.group(3)
+    if half and not 1 <= hour <= 12:
+        raise forms.ValidationError(f"Enter a real {label}, like 18:30 or 6:30pm.")
+    if half == "pm" and hour < 12:
+        hour += 12
+    if half == "am" and hour == 12:
+        hour = 0
+    try:
+        return dt.time(hour, minute)
+    except ValueError:
+        raise forms.ValidationError(f"Enter a real {label}, like 18:30.") from None
+
+
+class MeetingForm(forms.Form):
+    title = text_field(
+        "Title",
+        "Enter a title.",
+        max_length=150,
+        help_text="For example: Residents' meeting on the park pavilion.",
+    )
+    start_time = text_field(
+        "Start time", "Enter the start time.", max_length=10, help_text="For example, 18:30."
+    )
+    end_time = text_field(
+        "End time", "Enter the end time.", max_length=10, help_text="For example, 20:00."
+    )
+    place = text_field(
+        "Place",
+        max_length=300,
+        help_text="The address, and how to get in. Leave empty if online only.",
+    )
+    online_url = text_field("Link to join online (optional)", max_length=500)
+    agenda = forms.CharField(
+        label="Agenda",
+        widget=forms.Textarea,
+        max_length=5000,
+        error_messages={"required": "Enter the agenda."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        from sizes.zones.forms import GovukDateField
+
+        super().__init__(*args, **kwargs)
+        self.fields["date"] = GovukDateField(
+            noun="Date", label="Date", help_text="For example, 27 3 2027."
+        )
+        order = ["title", "date", "start_time", "end_time", "place", "online_url", "agenda"]
+        self.order_fields(order)
+
+    def clean_start_time(self):
+        return _time(self.cleaned_data["start_time"], "start time")
+
+    def clean_end_time(self):
+        return _time(self.cleaned_data["end_time"], "end time")
+
+    def service_fields(self) -> dict:
+        import datetime as dt
+
+        from django.utils import timezone
+
+        d = self.cleaned_data
+        tz = timezone.get_current_timezone()
+        return {
+            "title": d["title"],
+            "place": d["place"],
+            "online_url": d["online_url"],
+            "agenda": d["agenda"],
+            "starts_at": dt.datetime.combine(d["date"], d["start_time"], tzinfo=tz),
+            "ends_at": dt.datetime.combine(d["date"], d["end_time"], tzinfo=tz),
+        }
+
+
+class MeetingRecordForm(forms.Form):
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "The form was incomplete. Reload the page and try again.",
+            "invalid": "The form was incomplete. Reload the page and try again.",
+        },
+    )
+    minutes = forms.CharField(
+        label="Minutes",
+        widget=forms.Textarea,
+        max_length=20000,
+        error_messages={"required": "Enter the minutes."},
+    )
+    decisions = forms.CharField(
+        label="Decisions (optional)", widget=forms.Textarea, max_length=5000, required=False
+    )
+    attended_residents = forms.IntegerField(
+        label="Residents who came (optional)",
+        min_value=0,
+        max_value=100000,
+        required=False,
+        error_messages={"invalid": "Enter a whole number."},
+    )
+    attended_partners = forms.IntegerField(
+        label="People from partner organisations (optional)",
+        min_value=0,
+        max_value=100000,
+        required=False,
+        error_messages={"invalid": "Enter a whole number."},
+    )
+    attended_others = forms.IntegerField(
+        label="Others (optional)",
+        min_value=0,
+        max_value=100000,
+        required=False,
+        error_messages={"invalid": "Enter a whole number."},
+    )
+
+
+class FollowAreaForm(forms.Form):
+    postcode = text_field(
+        "Postcode",
+        max_length=20,
+        help_text="Leave empty to use the home postcode in your details. Never shown to anyone.",
+    )
+    radius_m = forms.IntegerField(
+        label="How far from it, in metres",
+        min_value=50,
+        max_value=20000,
+        initial=1000,
+        error_messages={
+            "required": "Enter a distance in metres.",
+            "invalid": "Enter a distance in metres, like 1000.",
+            "min_value": "Enter a distance of at least 50 metres.",
+            "max_value": "Enter a distance of at most 20000 metres.",
+        },
+    )
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label="Your password", widget=forms.PasswordInput, strip=False,
+        error_messages={"required": "Enter your password to confirm."},
+    )  # fmt: skip

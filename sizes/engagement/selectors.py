@@ -49,10 +49,14 @@ def suggestion_density(*, width: int = 600) -> tuple[list[WardDensity], int, int
         return [], width, 0
     counts = dict(
         ReferenceArea.objects.filter(pk__in=[w.pk for w in wards])
-        .annotate(n=Count("suggestions_counted", filter=~Q(
-            suggestions_counted__status=SuggestionStatus.DECLINED)))
+        .annotate(
+            n=Count(
+                "suggestions_counted",
+                filter=~Q(suggestions_counted__status=SuggestionStatus.DECLINED),
+            )
+        )
         .values_list("pk", "n")
-    )  # fmt: skip
+    )
     min_lon = min(w.min_lon for w in wards)
     max_lon = max(w.max_lon for w in wards)
     min_lat = min(w.min_lat for w in wards)
@@ -81,8 +85,10 @@ def suggestion_density(*, width: int = 600) -> tuple[list[WardDensity], int, int
         return "".join(parts)
 
     top = max(counts.values() or [0])
-    rows = [WardDensity(w, counts.get(w.pk, 0), _level(counts.get(w.pk, 0), top), path(w))
-            for w in wards]  # fmt: skip
+    rows = [
+        WardDensity(w, counts.get(w.pk, 0), _level(counts.get(w.pk, 0), top), path(w))
+        for w in wards
+    ]
     rows.sort(key=lambda r: (-r.count, r.ward.name))
     return rows, width, height
 

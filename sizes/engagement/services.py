@@ -26,15 +26,22 @@ from sizes.core.text import clean_text
 from sizes.engagement import permissions as perms
 from sizes.engagement.emails import absolute, email_enqueue
 from sizes.engagement.models import (
+    Comment,
+    CommentFormat,
+    CommentReport,
+    CommentStatus,
+    Follow,
     Frequency,
     Idea,
     IdeaStatus,
+    Meeting,
     Profile,
     Role,
     Suggestion,
     SuggestionStatus,
     Support,
 )
+from sizes.engagement.ratelimit import rate_limit
 from sizes.geo import geometry as g
 from sizes.geo.models import AreaType, ReferenceArea
 from sizes.geo.postcodes import normalise_postcode
@@ -240,11 +247,13 @@ def _themes(slugs) -> list[Theme]:
     slugs = [s for s in (slugs or []) if s]
     themes = list(Theme.objects.filter(slug__in=slugs))
     if len(themes) != len(set(slugs)):
-        raise DomainError(code="themes_invalid", message="Choose themes from the list.",
-                          field="themes")  # fmt: skip
+        raise DomainError(
+            code="themes_invalid", message="Choose themes from the list.", field="themes"
+        )
     if not themes:
-        raise DomainError(code="themes_required", message="Choose at least one theme.",
-                          field="themes")  # fmt: skip
+        raise DomainError(
+            code="themes_required", message="Choose at least one theme.", field="themes"
+        )
     return themes
 
 
@@ -267,8 +276,10 @@ def suggestion_create(
     require_verified(actor, "suggest a place for a zone")
     problems: list[Problem] = []
     clean = {}
-    for field, label, max_length in (("place", "a name for the place", 150),
-                                      ("why", "why a zone would help", 2000)):  # fmt: skip
+    for field, label, max_length in (
+        ("place", "a name for the place", 150),
+        ("why", "why a zone would help", 2000),
+    ):
         try:
             clean[field] = clean_text(
                 locals()[field], field=field, label=label, max_length=max_length
@@ -284,11 +295,14 @@ def suggestion_create(
     given = sum([lat is not None or lon is not None, bool(postcode), bool(area_codes)])
     areas, wards = [], []
     if given != 1:
-        problems.append(Problem(
-            "place_missing" if given == 0 else "place_ambiguous",
-            "Give the place in one way: a point on the map, a postcode, or areas from the list.",
-            "postcode",
-        ))  # fmt: skip
+        problems.append(
+            Problem(
+                "place_missing" if given == 0 else "place_ambiguous",
+                "Give the place in one way: a point on the map, a postcode, or wards from the "
+                "list.",
+                "postcode",
+            )
+        )
     else:
         try:
             if postcode:
@@ -312,17 +326,25 @@ def suggestion_create(
         )
     with transaction.atomic():
         suggestion = Suggestion.objects.create(
-            author=actor, place=clean["place"], why=clean["why"],
-            lat=None if areas else lat, lon=None if areas else lon,
-        )  # fmt: skip
+            author=actor,
+            place=clean["place"],
+            why=clean["why"],
+            lat=None if areas else lat,
+            lon=None if areas else lon,
+        )
         suggestion.themes.set(theme_objs)
         suggestion.areas.set(areas)
         suggestion.wards.set(wards)
         audit_record(
-            actor=actor, action="suggestion.created", obj=suggestion,
-            changes={"place": [None, suggestion.place], "why": [None, suggestion.why],
-                     "areas": [None, [a.code for a in areas]]},
-        )  # fmt: skip
+            actor=actor,
+            action="suggestion.created",
+            obj=suggestion,
+            changes={
+                "place": [None, suggestion.place],
+                "why": [None, suggestion.why],
+                "areas": [None, [a.code for a in areas]],
+            },
+        )
     return suggestion
 
 
@@ -377,26 +399,37 @@ def suggestion_to_zone(
     with transaction.atomic():
         suggestion = _lock_open(suggestion)
         zone = zone_create(
-            actor=actor, name=name, summary=summary, intention=intention,
-            review_date=review_date, themes=[t.name for t in suggestion.themes.all()],
-        )  # fmt: skip
+            actor=actor,
+            name=name,
+            summary=summary,
+            intention=intention,
+            review_date=review_date,
+            themes=[t.name for t in suggestion.themes.all()],
+        )
         codes = [a.code for a in suggestion.areas.all()]
         if codes:
             zone_set_boundary(
-                actor=actor, zone=zone,
+                actor=actor,
+                zone=zone,
                 geometry=zone_boundary_from_areas(area_type=AreaType.WARD, codes=codes),
-                method=BoundaryMethod.AREAS, source="wards " + ", ".join(codes),
-            )  # fmt: skip
+                method=BoundaryMethod.AREAS,
+                source="wards " + ", ".join(codes),
+            )
         zone = zone_publish(actor=actor, zone=zone)
         suggestion.status = SuggestionStatus.PROPOSED
         suggestion.zone = zone
         suggestion.decided_by, suggestion.decided_at = actor, timezone.now()
         suggestion.save()
         audit_record(
-            actor=actor, action="suggestion.proposed", obj=suggestion, zone_id=zone.pk,
-            changes={"status": [SuggestionStatus.OPEN, SuggestionStatus.PROPOSED],
-                     "zone": [None, zone.slug]},
-        )  # fmt: skip
+            actor=actor,
+            action="suggestion.proposed",
+            obj=suggestion,
+            zone_id=zone.pk,
+            changes={
+                "status": [SuggestionStatus.OPEN, SuggestionStatus.PROPOSED],
+                "zone": [None, zone.slug],
+            },
+        )
     return zone
 
 
@@ -412,9 +445,12 @@ def suggestion_decline(*, actor, suggestion: Suggestion, reason: str) -> Suggest
         suggestion.decided_by, suggestion.decided_at = actor, timezone.now()
         suggestion.save()
         audit_record(
-            actor=actor, action="suggestion.declined", obj=suggestion, reason=reason,
+            actor=actor,
+            action="suggestion.declined",
+            obj=suggestion,
+            reason=reason,
             changes={"status": [SuggestionStatus.OPEN, SuggestionStatus.DECLINED]},
-        )  # fmt: skip
+        )
     return suggestion
 
 
@@ -449,27 +485,40 @@ def idea_propose(
             problems.append(Problem(e.code, e.message, field))
     role = role or profile_get(user=actor).role
     if role not in Role.values:
-        problems.append(Problem(
-            "role_required",
-            "Say whether you are a frontline worker, a service user or a resident.", "role",
-        ))  # fmt: skip
+        problems.append(
+            Problem(
+                "role_required",
+                "Say whether you are a frontline worker, a service user or a resident.",
+                "role",
+            )
+        )
     if organisation is None or not zone.partnerships.filter(organisation=organisation).exists():
-        problems.append(Problem(
-            "organisation_invalid", "Choose a partner organisation of this zone.",
-            "organisation",
-        ))  # fmt: skip
+        problems.append(
+            Problem(
+                "organisation_invalid",
+                "Choose a partner organisation of this zone.",
+                "organisation",
+            )
+        )
     if problems:
         raise DomainError(code="idea_invalid", message="Check your idea.", details=problems)
     due = timezone.localdate() + dt.timedelta(days=settings.SIZES_IDEA_ANSWER_DAYS)
     with transaction.atomic():
         idea = Idea.objects.create(
-            zone=zone, organisation=organisation, author=actor, author_role=role,
-            answer_due=due, **clean,
-        )  # fmt: skip
+            zone=zone,
+            organisation=organisation,
+            author=actor,
+            author_role=role,
+            answer_due=due,
+            **clean,
+        )
         audit_record(
-            actor=actor, action="idea.proposed", obj=idea, zone_id=zone.pk,
+            actor=actor,
+            action="idea.proposed",
+            obj=idea,
+            zone_id=zone.pk,
             changes={"title": [None, idea.title], "organisation": [None, organisation.name]},
-        )  # fmt: skip
+        )
     return idea
 
 
@@ -502,9 +551,12 @@ def idea_adopt(*, actor, idea: Idea, **variation_fields) -> Idea:
         idea.answered_by, idea.answered_at = actor, timezone.now()
         idea.save()
         audit_record(
-            actor=actor, action="idea.adopted", obj=idea, zone_id=idea.zone_id,
+            actor=actor,
+            action="idea.adopted",
+            obj=idea,
+            zone_id=idea.zone_id,
             changes={"status": [before, idea.status], "variation": [None, variation.pk]},
-        )  # fmt: skip
+        )
     return idea
 
 
@@ -525,8 +577,349 @@ def idea_answer(*, actor, idea: Idea, decision: str, reason: str) -> Idea:
         idea.save()
         action = "idea.declined" if decision == IdeaStatus.DECLINED else "idea.later"
         audit_record(
-            actor=actor, action=action,
-            obj=idea, zone_id=idea.zone_id, reason=reason,
+            actor=actor,
+            action=action,
+            obj=idea,
+            zone_id=idea.zone_id,
+            reason=reason,
             changes={"status": [before, decision]},
-        )  # fmt: skip
+        )
     return idea
+
+
+# --- Comments -------------------------------------------------------------------------------
+
+
+def _comment_target_kind(target) -> str:
+    from sizes.variations.models import Variation
+
+    if isinstance(target, Zone):
+        return "zone"
+    if isinstance(target, Variation):
+        return "variation"
+    if isinstance(target, Suggestion):
+        return "suggestion"
+    if isinstance(target, Idea):
+        return "idea"
+    raise DomainError(code="target_invalid", message="You cannot comment on that.")
+
+
+def comment_target_is_public(target) -> bool:
+    kind = _comment_target_kind(target)
+    if kind == "zone":
+        return target.is_public
+    if kind in ("variation", "idea"):
+        return target.zone.is_public
+    return True
+
+
+def comment_add(
+    *,
+    actor,
+    zone=None,
+    target=None,
+    body: str,
+    format: str = CommentFormat.TEXT,
+    ip: str | None = None,
+) -> Comment:
+    """Publish a comment on a public zone, variation, suggestion or idea.
+
+    `zone=` is kept for the zone pages (`sizes.zones.services.comment_add`). Rate limited per
+    account and per IP (`SIZES_RATE_LIMIT_PER_ACCOUNT`, `SIZES_RATE_LIMIT_PER_IP` an hour).
+    """
+    target = target if target is not None else zone
+    kind = _comment_target_kind(target)
+    body = clean_text(body, field="body", label="your comment", max_length=5000)
+    if not _signed_in(actor) or not comment_target_is_public(target):
+        raise NotAllowed(
+            "Sign in to comment on a public zone." if kind == "zone" else "Sign in to comment."
+        )
+    if format not in CommentFormat.values:
+        raise DomainError(
+            code="format_invalid", message="Choose plain text or Markdown.", field="format"
+        )
+    rate_limit(action="comment", user=actor, ip=ip)
+    zone_id = target.pk if kind == "zone" else getattr(target, "zone_id", None)
+    with transaction.atomic():
+        comment = Comment.objects.create(author=actor, body=body, format=format, **{kind: target})
+        audit_record(
+            actor=actor,
+            action="comment.added",
+            obj=comment,
+            zone_id=zone_id,
+            changes={"body": [None, body], "on": [None, f"{kind} {target.pk}"]},
+        )
+    return comment
+
+
+def _comment_zone_id(comment: Comment):
+    target = comment.target
+    if comment.zone_id:
+        return comment.zone_id
+    return getattr(target, "zone_id", None)
+
+
+def comment_report(*, actor, comment: Comment, reason: str = "", ip: str | None = None) -> bool:
+    """Report a comment (once per account). Returns True when this report hid it pending review
+    (at `SIZES_COMMENT_REPORTS_TO_HIDE` reports)."""
+    if not _signed_in(actor):
+        raise NotAllowed("Sign in to report a comment.")
+    reason = clean_text(reason, field="reason", label="the reason", max_length=500, required=False)
+    rate_limit(action="report", user=actor, ip=ip)
+    with transaction.atomic():
+        comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        try:
+            with transaction.atomic():
+                CommentReport.objects.create(comment=comment, user=actor, reason=reason)
+        except IntegrityError:
+            raise Conflict(
+                "You have already reported this comment.", code="already_reported"
+            ) from None
+        audit_record(
+            actor=actor,
+            action="comment.reported",
+            obj=comment,
+            zone_id=_comment_zone_id(comment),
+            reason=reason,
+        )
+        hid = (
+            comment.status == CommentStatus.VISIBLE
+            and comment.moderated_at is None
+            and comment.reports.count() >= settings.SIZES_COMMENT_REPORTS_TO_HIDE
+        )
+        if hid:
+            comment.status, comment.hidden = CommentStatus.PENDING, True
+            comment.save(update_fields=["status", "hidden"])
+            audit_record(
+                actor=None,
+                action="comment.pending",
+                obj=comment,
+                zone_id=_comment_zone_id(comment),
+                changes={"status": [CommentStatus.VISIBLE, CommentStatus.PENDING]},
+            )
+    return hid
+
+
+def comment_moderate(*, actor, comment: Comment, decision: str, reason: str) -> Comment:
+    """Hide a comment for good or restore it, with a public reason. The text stays in the
+    audit trail (from when it was added), not on the page."""
+    if not perms.can_moderate(actor):
+        raise NotAllowed("Only moderators can hide or restore comments.")
+    if decision not in ("hide", "restore"):
+        raise DomainError(
+            code="decision_invalid", message="Choose hide or restore.", field="decision"
+        )
+    reason = clean_text(reason, field="reason", label="the reason", max_length=1000)
+    with transaction.atomic():
+        comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        before = comment.status
+        after = CommentStatus.HIDDEN if decision == "hide" else CommentStatus.VISIBLE
+        comment.status, comment.hidden = after, after != CommentStatus.VISIBLE
+        comment.moderation_reason = reason
+        comment.moderated_by, comment.moderated_at = actor, timezone.now()
+        comment.save()
+        audit_record(
+            actor=actor,
+            action=f"comment.{'hidden' if decision == 'hide' else 'restored'}",
+            obj=comment,
+            zone_id=_comment_zone_id(comment),
+            reason=reason,
+            changes={"status": [before, after]},
+        )
+    return comment
+
+
+# --- Meetings -------------------------------------------------------------------------------
+
+
+def _meeting_fields(data: dict) -> dict:
+    """Check a meeting's when, where and agenda; collect every problem."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import URLValidator
+
+    problems: list[Problem] = []
+    out = {}
+    for field, label, max_length, required in (
+        ("title", "a title", 150, True),
+        ("place", "the place", 300, False),
+        ("agenda", "the agenda", 5000, True),
+    ):
+        try:
+            out[field] = clean_text(
+                data.get(field), field=field, label=label, max_length=max_length, required=required
+            )
+        except DomainError as e:
+            problems.append(Problem(e.code, e.message, field))
+    url = (data.get("online_url") or "").strip()
+    if url:
+        try:
+            URLValidator(schemes=["https", "http"])(url)
+            if len(url) > 500:
+                raise ValidationError("too long")
+        except ValidationError:
+            problems.append(
+                Problem(
+                    "online_url_invalid",
+                    "Enter a full web address for the online meeting, like "
+                    "https://meet.example.org/zone.",
+                    "online_url",
+                )
+            )
+    out["online_url"] = url
+    if not out.get("place") and not url and "place" not in [p.field for p in problems]:
+        problems.append(
+            Problem(
+                "place_required", "Enter the place, or a link to join online (or both).", "place"
+            )
+        )
+    starts, ends = data.get("starts_at"), data.get("ends_at")
+    if not isinstance(starts, dt.datetime):
+        problems.append(Problem("starts_at_missing", "Enter when the meeting starts.", "starts_at"))
+    if not isinstance(ends, dt.datetime):
+        problems.append(Problem("ends_at_missing", "Enter when the meeting ends.", "ends_at"))
+    elif isinstance(starts, dt.datetime) and ends <= starts:
+        problems.append(
+            Problem("ends_before_start", "The meeting must end after it starts.", "ends_at")
+        )
+    out["starts_at"], out["ends_at"] = starts, ends
+    if problems:
+        raise DomainError(code="meeting_invalid", message="Check the meeting.", details=problems)
+    return out
+
+
+def meeting_schedule(*, actor, zone: Zone, **data) -> Meeting:
+    """Schedule a meeting of a public zone (stewards only); it must start in the future."""
+    if not perms.can_manage_meetings(actor, zone):
+        raise NotAllowed("Only the zone's stewards can schedule its meetings.")
+    if not zone.is_public:
+        raise InvalidTransition("Open the zone for consultation before scheduling meetings.")
+    clean = _meeting_fields(data)
+    if clean["starts_at"] <= timezone.now():
+        raise DomainError(
+            code="starts_in_past",
+            message="The meeting must start in the future.",
+            details=[
+                Problem("starts_in_past", "The meeting must start in the future.", "starts_at")
+            ],
+        )
+    with transaction.atomic():
+        meeting = Meeting.objects.create(zone=zone, created_by=actor, **clean)
+        audit_record(
+            actor=actor,
+            action="meeting.scheduled",
+            obj=meeting,
+            zone_id=zone.pk,
+            changes={k: [None, v] for k, v in clean.items()},
+        )
+    return meeting
+
+
+def meeting_record(
+    *,
+    actor,
+    meeting: Meeting,
+    expected_version: int | None,
+    minutes: str,
+    decisions: str = "",
+    attended_residents: int | None = None,
+    attended_partners: int | None = None,
+    attended_others: int | None = None,
+) -> Meeting:
+    """Publish (or correct) the minutes, decisions and attendance counts after a meeting."""
+    from sizes.core.versioning import bump_version
+
+    if not perms.can_manage_meetings(actor, meeting.zone):
+        raise NotAllowed("Only the zone's stewards can record its meetings.")
+    minutes = clean_text(minutes, field="minutes", label="the minutes", max_length=20000)
+    decisions = clean_text(
+        decisions, field="decisions", label="the decisions", max_length=5000, required=False
+    )
+    counts = {
+        "attended_residents": attended_residents,
+        "attended_partners": attended_partners,
+        "attended_others": attended_others,
+    }
+    for name, value in counts.items():
+        if value is not None and (not isinstance(value, int) or not 0 <= value <= 100_000):
+            raise DomainError(
+                code=f"{name}_invalid",
+                field=name,
+                message="Enter attendance as a whole number, or leave it empty.",
+            )
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if meeting.starts_at > timezone.now():
+            raise InvalidTransition("Minutes can be published only after the meeting has started.")
+        before = {
+            "minutes": meeting.minutes,
+            "decisions": meeting.decisions,
+            **{k: getattr(meeting, k) for k in counts},
+        }
+        bump_version(meeting, expected_version=expected_version)
+        meeting.minutes, meeting.decisions = minutes, decisions
+        for name, value in counts.items():
+            setattr(meeting, name, value)
+        meeting.updated_at = timezone.now()
+        meeting.save()
+        after = {"minutes": minutes, "decisions": decisions, **counts}
+        audit_record(
+            actor=actor,
+            action="meeting.recorded",
+            obj=meeting,
+            zone_id=meeting.zone_id,
+            changes={k: [before[k], after[k]] for k in after if before[k] != after[k]},
+        )
+    return meeting
+
+
+# --- Follows --------------------------------------------------------------------------------
+
+MAX_RADIUS_M = 20_000
+
+
+def follow_zone(*, actor, zone: Zone) -> Follow:
+    """Follow a public zone (idempotent)."""
+    if not _signed_in(actor):
+        raise NotAllowed("Sign in to follow a zone.")
+    if not zone.is_public:
+        raise NotFound("There is no zone at this address.")
+    follow, _ = Follow.objects.get_or_create(user=actor, zone=zone)
+    return follow
+
+
+def follow_area(*, actor, postcode: str = "", radius_m) -> Follow:
+    """Follow every zone within `radius_m` metres of a postcode (yours by default)."""
+    from sizes.geo.selectors import postcode_get
+
+    if not _signed_in(actor):
+        raise NotAllowed("Sign in to follow zones near you.")
+    postcode = (postcode or "").strip() or profile_get(user=actor).home_postcode
+    if not postcode:
+        raise DomainError(
+            code="postcode_required",
+            field="postcode",
+            message="Enter a postcode, or add your home postcode to your details.",
+        )
+    try:
+        radius = int(radius_m)
+    except (TypeError, ValueError):
+        radius = 0
+    if not 50 <= radius <= MAX_RADIUS_M:
+        raise DomainError(
+            code="radius_invalid",
+            field="radius_m",
+            message=f"Enter a distance between 50 and {MAX_RADIUS_M} metres.",
+        )
+    try:
+        found = postcode_get(postcode)
+    except DomainError as e:
+        raise DomainError(code=e.code, message=e.message, field="postcode", status=400) from None
+    return Follow.objects.create(
+        user=actor, postcode=found.postcode, lat=found.lat, lon=found.lon, radius_m=radius
+    )
+
+
+def follow_remove(*, actor, follow: Follow) -> None:
+    if not _signed_in(actor) or follow.user_id != actor.pk:
+        raise NotAllowed("You can stop only your own follows.")
+    follow.delete()

@@ -57,4 +57,23 @@ urlpatterns = [
     path("zones/<slug:slug>/ideas/<int:pk>/", views.idea_detail, name="idea"),
     path("zones/<slug:slug>/ideas/<int:pk>/answer/", views.idea_answer, name="idea-answer"),
     path("zones/<slug:slug>/ideas/<int:pk>/adopt/", views.idea_adopt, name="idea-adopt"),
+    # Meetings
+    path("zones/<slug:slug>/meetings/", views.meetings, name="meetings"),
+    path("zones/<slug:slug>/meetings/new/", views.meeting_new, name="meeting-new"),
+    path("meetings/<int:pk>/", views.meeting_detail, name="meeting"),
+    path("meetings/<int:pk>/meeting.ics", views.meeting_ics, name="meeting-ics"),
+    path("meetings/<int:pk>/record/", views.meeting_record, name="meeting-record"),
+    # Follows
+    path("zones/<slug:slug>/follow/", views.follow_zone, name="follow-zone"),
+    path("account/following/", views.follows, name="follows"),
+    path("account/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    # Privacy
+    path("account/your-data/", views.privacy, name="privacy"),
+    path("account/your-data/download/", views.privacy_download, name="privacy-download"),
+    path("account/delete/", views.account_delete, name="account-delete"),
+    # Comments
+    path("comments/on/<str:kind>/<int:pk>/", views.comment_add, name="comment-add"),
+    path("comments/<int:pk>/report/", views.comment_report, name="comment-report"),
+    path("comments/<int:pk>/moderate/", views.comment_moderate, name="comment-moderate"),
+    path("comments/review/", views.comments_review, name="comments-review"),
 ]

@@ -199,6 +199,11 @@ def _day_event(*, uid: str, day: dt.date, summary: str, description: str, url: s
     return event
 
 
+# Other apps add their own events to the calendars (engagement adds meetings): each hook is
+# called as hook(cal=, request=, zones=, domain=) at the end of `calendar_build`.
+CALENDAR_HOOKS: list = []
+
+
 def calendar_build(*, request, zones) -> icalendar.Calendar:
     """Review dates of zones in force and start/end dates of their variations, as iCalendar."""
     domain = _uid_domain(request)
@@ -255,6 +260,8 @@ def calendar_build(*, request, zones) -> icalendar.Calendar:
                     stamp=v.created_at,
                 )
             )
+    for hook in CALENDAR_HOOKS:
+        hook(cal=cal, request=request, zones=zones, domain=domain)
     return cal
 
 

@@ -14,7 +14,7 @@ from sizes.audit.services import audit_record, field_changes
 from sizes.core.errors import Conflict, DomainError, InvalidTransition, Problem, RulesNotMet
 from sizes.core.text import clean_text, unique_slug
 from sizes.core.versioning import bump_version
-from sizes.engagement.models import Comment
+from sizes.engagement.services import comment_add  # re-exported: comments live in engagement
 from sizes.variations.services import variations_end_with_zone, variations_tick
 from sizes.zones import permissions as perms
 from sizes.zones.models import DEFAULT_THEMES, ENDED, Outcome, Review, Theme, Zone, ZoneStatus
@@ -426,21 +426,6 @@ def outcome_remove(*, actor, outcome: Outcome) -> None:
             changes={"title": [outcome.title, None]},
         )
         outcome.delete()
-
-
-def comment_add(*, actor, zone: Zone, body: str) -> Comment:
-    body = clean_text(body, field="body", label="your comment", max_length=5000)
-    perms.require(perms.can_comment(actor, zone), "Sign in to comment on a public zone.")
-    with transaction.atomic():
-        comment = Comment.objects.create(zone=zone, author=actor, body=body)
-        audit_record(
-            actor=actor,
-            action="comment.added",
-            obj=comment,
-            zone_id=zone.pk,
-            changes={"body": [None, body]},
-        )
-    return comment
 
 
 __all__ = [

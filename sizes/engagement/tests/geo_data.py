@@ -19,9 +19,13 @@ def load_wards():
             continue
         geom = g.geometry_from_geojson(f["geometry"])
         area = ReferenceArea(
-            type="ward", code=code, name=f["properties"]["ward_name"], vintage="2018",
-            geometry=g.to_geojson(geom), area_m2=g.area_m2(geom),
-        )  # fmt: skip
+            type="ward",
+            code=code,
+            name=f["properties"]["ward_name"],
+            vintage="2018",
+            geometry=g.to_geojson(geom),
+            area_m2=g.area_m2(geom),
+        )
         area.set_bbox(geom.bounds)
         rows.append(area)
     return ReferenceArea.objects.bulk_create(rows)
@@ -31,8 +35,10 @@ def load_postcodes():
     """One postcode in Stirchley ward, one in Bournville & Cotteridge, one far away."""
     from sizes.geo.models import Postcode
 
-    return Postcode.objects.bulk_create([
-        Postcode(postcode="B30 2BJ", lat=52.423597, lon=-1.922518, ward_code=STIRCHLEY),
-        Postcode(postcode="B30 2AA", lat=52.430131, lon=-1.934302, ward_code=BOURNVILLE),
-        Postcode(postcode="SW1A 1AA", lat=51.501009, lon=-0.141588),
-    ])  # fmt: skip
+    return Postcode.objects.bulk_create(
+        [
+            Postcode(postcode="B30 2BJ", lat=52.423597, lon=-1.922518, ward_code=STIRCHLEY),
+            Postcode(postcode="B30 2AA", lat=52.430131, lon=-1.934302, ward_code=BOURNVILLE),
+            Postcode(postcode="SW1A 1AA", lat=51.501009, lon=-0.141588),
+        ]
+    )

@@ -132,6 +132,9 @@ def test_overdue_ideas_are_listed_on_the_zone_section(alex, declared, council, c
     today = timezone.localdate()
     assert list(selectors.ideas_overdue(zone=declared, today=today)) == [late]
     request = RequestFactory().get("/")
+    from django.contrib.auth.models import AnonymousUser
+
+    request.user = AnonymousUser()
     context = zone_engagement_context(request, declared)
     assert context["engagement"]["overdue_ideas"] == [late]
     from django.template.loader import render_to_string
