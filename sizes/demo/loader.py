@@ -14,6 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from sizes.accounts.models import User
+from sizes.demo import engagement as demo_engagement
+from sizes.demo import outcomes as demo_outcomes
+from sizes.demo import resources as demo_resources
 from sizes.geo import services as geo_services
 from sizes.geo.geometry import geometry_from_line, geometry_from_point
 from sizes.geo.importers import import_boundaries, import_postcodes
@@ -491,4 +494,9 @@ def load_demo() -> DemoResult:
             if zone.slug != slug:
                 raise RuntimeError(f"Demo zone got slug {zone.slug!r}, expected {slug!r}.")
             created_zones += 1
+    # What partners put in, how people take part, and the evidence (which grades the zone on
+    # what the others added, so it comes last). Each is idempotent.
+    demo_resources.load(today=today)
+    demo_engagement.load(today=today)
+    demo_outcomes.load(today=today)
     return DemoResult(created_zones=created_zones, created_people=created_people)

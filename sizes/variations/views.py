@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from sizes.core.errors import Conflict, DomainError, NotAllowed, NotFound
+from sizes.engagement.views import comments_context
 from sizes.geo.models import ReferenceArea
 from sizes.geo.selectors import zones_touching_area
 from sizes.partners.models import Membership, Organisation
@@ -110,7 +111,13 @@ def detail(request, pk):
     return render(
         request,
         "variations/detail.html",
-        {"v": v, "zone": v.zone, "can": can, "events": list(v.events.all())},
+        {
+            "v": v,
+            "zone": v.zone,
+            "can": can,
+            "events": list(v.events.all()),
+            **comments_context(request, v),
+        },
     )
 
 

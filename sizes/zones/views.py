@@ -10,14 +10,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sizes.core.errors import Conflict, DomainError, NotFound
-from sizes.engagement.models import Comment
+from sizes.engagement import views as engagement_views
+from sizes.outcomes.grades import zone_grade
+from sizes.outcomes.views import zone_outcomes_context
 from sizes.partners import permissions as pperms
 from sizes.partners import services as partner_services
 from sizes.partners.models import Membership, Partnership
+from sizes.resources.views import zone_resources_context
 from sizes.variations.views import zone_section_context
 from sizes.zones import forms, selectors, services
 from sizes.zones import permissions as perms
@@ -53,12 +55,13 @@ def register(request):
     theme = request.GET.get("theme") or None
     if status not in ZoneStatus.values:
         status = None
-    zones = selectors.zones_for_register(user=request.user, status=status, theme=theme)
+    zones = list(selectors.zones_for_register(user=request.user, status=status, theme=theme))
     return render(
         request,
         "zones/register.html",
         {
             "zones": zones,
+            "stars": {z.pk: zone_grade(zone=z).stars for z in zones},
             "status": status,
             "theme": theme,
             "statuses": ZoneStatus.choices,
@@ -84,7 +87,6 @@ def _detail_context(request, zone) -> dict:
         "signable": signable,
         "outcomes": list(zone.outcomes.all()),
         "reviews": list(zone.reviews.select_related("recorded_by")),
-        "comments": list(Comment.objects.filter(zone=zone, hidden=False).select_related("author")),
         "can": {
             "edit": steward and zone.status in EDITABLE,
             "add_outcome": steward and zone.status not in ENDED,
@@ -98,6 +100,10 @@ def _detail_context(request, zone) -> dict:
             "steward": steward,
         },
         **zone_section_context(request, zone),
+        **zone_resources_context(request, zone),
+        **zone_outcomes_context(request, zone),
+        **engagement_views.zone_engagement_context(request, zone),
+        **engagement_views.comments_context(request, zone),
         "days_left": zone.consultation_days_left(),
         "is_ended": zone.status in ENDED,
     }
@@ -105,29 +111,15 @@ def _detail_context(request, zone) -> dict:
 
 def detail(request, slug):
     zone = _zone(request, slug)
-    context = _detail_context(request, zone)
-    context["comment_form"] = forms.CommentForm()
-    return render(request, "zones/detail.html", context)
+    return render(request, "zones/detail.html", _detail_context(request, zone))
 
 
 @require_POST
 @login_required
 def comment(request, slug):
+    """Older form address for zone comments: the engagement app handles every comment."""
     zone = _zone(request, slug)
-    form = forms.CommentForm(request.POST)
-    if form.is_valid():
-        try:
-            services.comment_add(actor=request.user, zone=zone, body=form.cleaned_data["body"])
-        except DomainError as exc:
-            if exc.status in (403, 404):
-                raise
-            forms.add_domain_error(form, exc)
-        else:
-            messages.success(request, "Your comment has been published.")
-            return redirect(reverse("zones:detail", args=[zone.slug]) + "#comments")
-    context = _detail_context(request, zone)
-    context["comment_form"] = form
-    return render(request, "zones/detail.html", context, status=400)
+    return engagement_views.comment_add(request, "zone", zone.pk)
 
 
 # --- Propose and edit ------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from sizes.engagement.models import Comment
+from sizes.engagement.models import Comment, CommentStatus
 from sizes.partners.models import Partnership
 from sizes.zones.models import Outcome, Zone, ZoneStatus
 from tests.factories import PartnershipFactory, UserFactory, ZoneFactory
@@ -67,7 +67,7 @@ def test_register_lists_public_zones_with_their_details(client, ready_zone):
     body = html(r)
     assert "Ready zone" in body and "Secret draft" not in body
     assert "Test City Council" in body and "Friends of Test Park" in body
-    assert "Star grade: not graded yet" in body
+    assert "1 of 5 stars" not in body and "0 of 5 stars" in body  # proposed: not declared
     assert "Propose a zone" not in body  # anonymous
 
 
@@ -225,7 +225,10 @@ def test_detail_for_anonymous_shows_public_facts_and_no_actions(client, ready_zo
     p.response, p.response_text = Partnership.Response.RESERVATIONS, "Only on weekdays."
     p.save()
     Comment.objects.create(zone=ready_zone, author=UserFactory(), body="Good idea")
-    Comment.objects.create(zone=ready_zone, author=UserFactory(), body="Hidden spam", hidden=True)
+    Comment.objects.create(
+        zone=ready_zone, author=UserFactory(), body="Hidden spam", hidden=True,
+        status=CommentStatus.HIDDEN, moderation_reason="Spam.",
+    )  # fmt: skip
     r = client.get(reverse("zones:detail", args=[ready_zone.slug]))
     assert r.status_code == 200
     assert_one_h1(r)
@@ -235,7 +238,7 @@ def test_detail_for_anonymous_shows_public_facts_and_no_actions(client, ready_zo
     assert "Good idea" in body and "Hidden spam" not in body
     assert "Edit the zone" not in body and "Declare the zone" not in body
     assert "Sign in to comment" in body
-    assert "Star grade: not graded yet" in body
+    assert "1 of 5 stars" not in body and "0 of 5 stars" in body  # proposed: not declared
 
 
 def test_detail_shows_steward_actions_only_to_stewards(client, ready_zone, steward, resident):
