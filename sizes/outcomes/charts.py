@@ -50,7 +50,7 @@ def line_chart(
     out = []
     for name, css, vals in series:
         out.append(Series(name, css, [(x(i), y(v)) for i, v in enumerate(vals) if v is not None]))
-    step = max(1, len(periods) // 8)
+    step = max(1, -(-len(periods) // 6))  # at most 6 labels, so they never overlap
     return {
         "width": WIDTH,
         "height": HEIGHT,

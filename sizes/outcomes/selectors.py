@@ -137,7 +137,12 @@ def did_estimate(
         low, high, p_value = -math.inf, math.inf, 1.0
     sign = 1 if polarity == Polarity.HIGHER_IS_BETTER else -1
     improvement = sign * estimate
-    amount = format_value(Decimal(repr(round(abs(estimate), 2))), unit)
+    # A difference of percentages is in percentage points, not per cent.
+    amount = (
+        f"{abs(estimate):,.2f} percentage points"
+        if unit.strip() in ("%", "per cent")
+        else format_value(Decimal(repr(round(abs(estimate), 2))), unit)
+    )
     if improvement > 0:
         reading = f"The zone improved by {amount} more than similar areas"
     elif improvement < 0:

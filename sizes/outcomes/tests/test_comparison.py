@@ -49,6 +49,7 @@ def test_reading_follows_polarity():
     higher = did_estimate(rows, unit="%", polarity="higher")
     lower = did_estimate(rows, unit="%", polarity="lower")
     assert higher.reading.startswith("The zone improved by")
+    assert "percentage points more than similar areas" in higher.reading
     assert lower.reading.startswith("The zone did worse than similar areas")
 
 
