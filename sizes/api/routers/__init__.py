@@ -1,8 +1,7 @@
 """One router per app. Each module exposes `router`; `ROUTERS` says where each is mounted.
 
-Routers for outcomes (measurements, star grades) and engagement (meetings, suggestions, ideas)
-plug in the same way (a module each, listed in `ROUTERS`); the conventions and the contract
-test apply to them unchanged.
+Routers for engagement (meetings, suggestions, ideas) plug in the same way: a module each,
+listed in `ROUTERS`; the conventions and the contract test apply to them unchanged.
 """
 
 from sizes.api.routers import (
@@ -10,6 +9,7 @@ from sizes.api.routers import (
     history,
     lookup,
     organisations,
+    outcomes,
     resources,
     reviews,
     variations,
@@ -23,6 +23,7 @@ ROUTERS = [
     ("/reviews", reviews.router),
     ("/budgets", resources.router),
     ("", history.router),
+    ("", outcomes.router),
     ("", lookup.router),
     ("/export", export.router),
 ]

@@ -30,7 +30,7 @@ class PartnerOut(Schema):
     response: str
 
 
-class OutcomeOut(Schema):
+class ZoneOutcomeRef(Schema):
     id: int
     title: str
     description: str
@@ -66,7 +66,7 @@ class ZoneOut(Schema):
     bbox: list[float] | None = Field(description="[minLon, minLat, maxLon, maxLat] of the fringe.")
     fringe_m: int | None
     partners: list[PartnerOut]
-    outcomes: list[OutcomeOut]
+    outcomes: list[ZoneOutcomeRef]
     links: ZoneLinks
 
 

@@ -222,3 +222,28 @@ def test_ward_filter(client, world):
     slugs = lambda w: [z["slug"] for z in client.get(f"{API}/zones", {"ward": w}).json()["items"]]  # noqa: E731
     assert slugs("E05000001") == [world.zone.slug]
     assert slugs("E05000002") == []
+
+
+def test_schema_names_are_unique():
+    """The OpenAPI document names schemas by class name: two classes with one name would
+    silently share one (wrong) schema."""
+    import inspect
+
+    from ninja import Schema
+
+    from sizes.api import routers, schemas
+
+    modules = [schemas] + [
+        m for m in vars(routers).values() if inspect.ismodule(m) and hasattr(m, "router")
+    ]
+    seen: dict[str, str] = {}
+    for module in modules:
+        for name, obj in vars(module).items():
+            if (
+                inspect.isclass(obj)
+                and issubclass(obj, Schema)
+                and obj.__module__ == module.__name__
+            ):
+                assert name not in seen, f"{name} in both {seen[name]} and {module.__name__}"
+                seen[name] = module.__name__
+    assert len(seen) > 20
