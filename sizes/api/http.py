@@ -73,6 +73,10 @@ def api_http(view):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         origin = _allowed_origin(request)
+        head = request.method == "HEAD"
+        if head:
+            # HEAD is GET without the body: same status, headers and ETag.
+            request.method = "GET"
         if request.method == "OPTIONS" and origin:
             # CORS preflight: reads only.
             response = HttpResponse(status=204)
@@ -99,6 +103,11 @@ def api_http(view):
                     if response.has_header(key):
                         not_modified[key] = response[key]
                 response = not_modified
+        if head:
+            request.method = "HEAD"
+            if not getattr(response, "streaming", False):
+                response["Content-Length"] = str(len(response.content))
+                response.content = b""
         if request.method in (*READ_METHODS, "OPTIONS"):
             if origin:
                 response["Access-Control-Allow-Origin"] = origin

@@ -7,6 +7,7 @@ import datetime as dt
 import math
 
 from django.db.models import Max, Prefetch, QuerySet
+from django.utils import timezone
 
 from sizes.api.models import ApiToken
 from sizes.audit.models import AuditEvent
@@ -77,6 +78,9 @@ def zones_public_filtered(
             raise DomainError(code="ward_unknown", message=exc.message, field="ward") from None
         qs = qs.filter(pk__in=[z.zone.pk for z in zones_touching_area(area=area)])
     if updated_since:
+        if timezone.is_naive(updated_since):
+            # A date or a time without an offset means the site's local time.
+            updated_since = timezone.make_aware(updated_since)
         qs = qs.filter(updated_at__gte=updated_since)
     return qs.distinct().prefetch_related(
         "themes",

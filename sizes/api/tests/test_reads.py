@@ -36,6 +36,12 @@ def test_zone_list_and_detail(client, world):
     problem(client.get(f"{API}/zones/secret-draft"), 404, "zone_not_found")
 
 
+def test_updated_since_takes_dates_and_times(client, world):
+    for value in ("2020-01-01", "2020-01-01T10:00:00", "2020-01-01T10:00:00+01:00"):
+        items = client.get(f"{API}/zones", {"updated_since": value}).json()["items"]
+        assert [z["slug"] for z in items] == [world.zone.slug]
+
+
 def test_zone_filters(client, world):
     other = ZoneFactory(
         name="Proposed elsewhere", slug="elsewhere", status=ZoneStatus.PROPOSED,
@@ -94,6 +100,8 @@ def test_etag_and_last_modified(client, world):
     assert first["ETag"].startswith('"') and first["Last-Modified"]
     assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
     assert client.get(url, HTTP_IF_NONE_MATCH='"other"').status_code == 200
+    head = client.head(url)
+    assert head.status_code == 200 and head["ETag"] == first["ETag"] and not head.content
     # A change to the zone changes its representation, so the old ETag no longer matches.
     world.zone.summary = "A zone for health walks and runs."
     world.zone.save()
