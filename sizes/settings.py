@@ -203,6 +203,9 @@ SIZES_POSTCODE_BUFFER_M = env_int("SIZES_POSTCODE_BUFFER_M", 50)
 # line. Empty (the default) draws zone outlines on a plain background: nothing is fetched.
 SIZES_TILE_URL = os.environ.get("SIZES_TILE_URL", "")
 SIZES_TILE_ATTRIBUTION = os.environ.get("SIZES_TILE_ATTRIBUTION", "")
+# The public API (sizes.api, see docs/api.md): origins allowed to read it from a browser
+# (comma-separated, or * for any); empty allows none.
+SIZES_API_CORS_ORIGINS = os.environ.get("SIZES_API_CORS_ORIGINS", "")
 
 LOGGING = {
     "version": 1,
