@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from sizes.api.api import api
+from sizes.outcomes.views import sroi_calculate
 
 urlpatterns = [
     path("", include("sizes.web.urls")),
@@ -17,6 +18,9 @@ urlpatterns = [
     path("", include("sizes.outcomes.urls")),
     path("", include("sizes.geo.urls")),
     path("", include("sizes.engagement.urls")),
+    # The SROI calculator is one implementation behind the CLI, this endpoint and the zone page;
+    # it takes free-form JSON, so it sits beside the typed API rather than inside it.
+    path("api/v1/sroi/calculate", sroi_calculate, name="api-sroi-calculate"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -21,6 +21,7 @@ from django.utils import timezone
 from sizes.core.errors import DomainError, Problem, RulesNotMet
 from sizes.geo.models import AreaType
 from sizes.geo.selectors import reference_area_get, zones_touching_area
+from sizes.outcomes.selectors import latest_figure
 from sizes.variations.models import LIVE, Variation, VariationStatus
 from sizes.zones.models import Zone
 
@@ -167,7 +168,7 @@ def _line(v: Variation, intervals) -> VariationLine:
         owner=v.owner.name,
         status=v.get_status_display(),
         in_force=intervals,
-        outcomes=[OutcomeLine(o.title) for o in v.outcomes.all()],
+        outcomes=[OutcomeLine(o.title, latest_figure(o) or NOT_MEASURED) for o in v.outcomes.all()],
     )
 
 

@@ -295,6 +295,11 @@ def zone_record_review(
             new_review_date=new_review_date if decision == Review.Decision.RENEW else None,
             recorded_by=actor,
         )
+        # Freeze the evidence as it stands before the decision (outcome figures, DiD, SROI,
+        # grade) into the review.
+        from sizes.outcomes.services import review_evidence_freeze
+
+        review_evidence_freeze(actor=actor, review=review)
         if decision == Review.Decision.RENEW:
             changes = _set_status(
                 zone, ZoneStatus.DECLARED, review_date=new_review_date, review_due_since=None

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from sizes.core.errors import Conflict, DomainError, NotFound
 from sizes.engagement import views as engagement_views
 from sizes.outcomes.grades import zone_grade
+from sizes.outcomes.selectors import evidence_snapshot, evidence_summary_text
 from sizes.outcomes.views import zone_outcomes_context
 from sizes.partners import permissions as pperms
 from sizes.partners import services as partner_services
@@ -425,7 +426,9 @@ def review(request, slug):
         perms.can_record_review(request.user, zone),
         "Only the zone's stewards can record a review.",
     )
-    form = forms.ReviewForm(_data(request))
+    # Pre-fill the evidence summary with the evidence as it stands (the review freezes it).
+    initial = {"evidence_summary": evidence_summary_text(evidence_snapshot(zone=zone))}
+    form = forms.ReviewForm(_data(request), initial=initial)
     return _simple_form_view(
         request,
         zone,

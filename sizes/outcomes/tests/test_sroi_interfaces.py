@@ -35,6 +35,8 @@ def test_cli_endpoint_and_page_give_identical_numbers(client, ready_zone):
     assert response.status_code == 200
     from_api = response.json()
     assert from_cli == from_api == calculate_from_dict(payload)
+    versioned = client.post("/api/v1/sroi/calculate", payload, content_type="application/json")
+    assert versioned.status_code == 200 and versioned.json() == from_api
     assert from_cli["sroi_ratio"] > 1
 
     page = client.post(f"/zones/{ready_zone.slug}/sroi/", {"input": EXAMPLE.read_text()})

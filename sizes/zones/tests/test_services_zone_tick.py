@@ -94,3 +94,20 @@ def test_review_dissolves(declared, steward):
     zone = Zone.objects.get(pk=declared.pk)
     assert zone.status == ZoneStatus.DISSOLVED
     assert zone.ended_on == dt.date(2026, 12, 1)
+
+
+def test_a_review_freezes_the_evidence_as_it_stood(declared, steward):
+    from sizes.outcomes.models import ReviewEvidence
+
+    review = services.zone_record_review(
+        actor=steward, zone=declared, evidence_summary="Done.", decision=Review.Decision.DISSOLVE
+    )
+    frozen = ReviewEvidence.objects.get(review=review)
+    # Frozen before the decision took effect: the zone was still declared (one star).
+    assert frozen.snapshot["grade"]["stars"] == 1
+    from sizes.core.errors import DomainError
+    from sizes.outcomes.services import review_evidence_freeze
+
+    with pytest.raises(DomainError):  # frozen evidence never changes
+        review_evidence_freeze(actor=steward, review=review)
+    assert ReviewEvidence.objects.filter(review=review).count() == 1
