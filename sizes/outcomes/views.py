@@ -1,8 +1,10 @@
 """Outcomes pages and the SROI endpoint. Views parse, call one service or selector, render."""
 
 import json
+import re
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
@@ -13,8 +15,9 @@ from sizes.outcomes import charts, forms, selectors, services
 from sizes.outcomes import permissions as perms
 from sizes.outcomes.grades import zone_grade
 from sizes.outcomes.http import problem_response
-from sizes.outcomes.models import SROIAnalysis
+from sizes.outcomes.models import ComparisonArea, Indicator, SROIAnalysis
 from sizes.outcomes.sroi import calculate_from_dict
+from sizes.zones.forms import add_domain_error
 from sizes.zones.models import Theme
 from sizes.zones.selectors import zone_get_for_user
 
@@ -196,7 +199,12 @@ def outcome_detail(request, slug, pk):
     return render(
         request,
         "outcomes/outcome.html",
-        {"zone": zone, "outcome": outcome, "panels": panels},
+        {
+            "zone": zone,
+            "outcome": outcome,
+            "panels": panels,
+            "steward": perms.can_manage_evidence(request.user, zone),
+        },
     )
 
 
@@ -233,6 +241,7 @@ def zone_outcomes_context(request, zone) -> dict:
                 "latest_text": _figure(latest.value if latest else None, indicator.unit),
             }
         )
+    can_manage = perms.can_manage_evidence(request.user, zone)
     published = (
         SROIAnalysis.objects.filter(zone=zone, published=True).order_by("-period_end").first()
     )
@@ -240,5 +249,284 @@ def zone_outcomes_context(request, zone) -> dict:
         "outcomes_grade": grade,
         "outcomes_indicators": indicators,
         "outcomes_sroi": published,
-        "outcomes_can_manage": perms.can_manage_evidence(request.user, zone),
+        "outcomes_can_manage": can_manage,
+        "outcomes_manage": _manage_links(zone) if can_manage else None,
     }
+
+
+def _manage_links(zone) -> dict:
+    """What a steward can add evidence to: outcomes, reviews and the zone's variations."""
+    return {
+        "outcomes": list(zone.outcomes.all()),
+        "reviews": list(zone.reviews.all()[:5]),
+        "variations": list(zone.variations.all().order_by("title")[:50]),
+    }
+
+
+# --- Steward write pages ------------------------------------------------------------------
+# Each page: the zone's stewards only (403 otherwise, sign-in first), one service call, the
+# service's DomainErrors beside the fields with status 400 (409 for a stale or ended record).
+
+
+def _steward_zone(request, slug):
+    zone = zone_get_for_user(slug=slug, user=request.user)
+    if not perms.can_manage_evidence(request.user, zone):
+        raise NotAllowed("Only the zone's stewards can change its evidence.")
+    return zone
+
+
+def _zone_indicator(request, slug, pk):
+    zone = _steward_zone(request, slug)
+    indicator = (
+        Indicator.objects.select_related("outcome").filter(outcome__zone=zone, pk=pk).first()
+    )
+    if indicator is None:
+        raise NotFound("There is no indicator at this address.")
+    return zone, indicator
+
+
+def _refused(form, exc: DomainError, field_map=None) -> int:
+    """Put a service's refusal on the form; the status to answer with."""
+    if exc.status in (403, 404):
+        raise exc
+    add_domain_error(form, exc, field_map=field_map)
+    return exc.status if exc.status == 409 else 400
+
+
+def _form_page(request, template, form, zone, status=200, **ctx):
+    return render(request, template, {"form": form, "zone": zone, **ctx}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def indicator_new(request, slug, pk):
+    """Give an outcome an indicator: definition, source, geography, baseline and target."""
+    zone = _steward_zone(request, slug)
+    outcome = zone.outcomes.filter(pk=pk).first()
+    if outcome is None:
+        raise NotFound("There is no outcome at this address.")
+    form = forms.IndicatorForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if form.is_bound:
+        status = 400
+        if form.is_valid():
+            try:
+                services.indicator_create(
+                    actor=request.user, outcome=outcome, **form.service_fields()
+                )
+            except DomainError as exc:
+                status = _refused(form, exc)
+            else:
+                messages.success(request, "The indicator has been added.")
+                return redirect("outcomes:outcome", zone.slug, outcome.pk)
+    return _form_page(request, "outcomes/indicator_form.html", form, zone, status, outcome=outcome)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def indicator_baseline(request, slug, pk):
+    """Change an indicator's baseline (value and date), refusing a stale edit."""
+    zone, indicator = _zone_indicator(request, slug, pk)
+    initial = {
+        "baseline_value": "" if indicator.baseline_value is None else indicator.baseline_value,
+        "baseline_date": indicator.baseline_date,
+        "version": indicator.version,
+    }
+    form = forms.BaselineForm(request.POST if request.method == "POST" else None, initial=initial)
+    status = 200
+    if form.is_bound:
+        status = 400
+        if form.is_valid():
+            try:
+                services.indicator_set_baseline(
+                    actor=request.user,
+                    indicator=indicator,
+                    value=form.cleaned_data["baseline_value"],
+                    on=form.cleaned_data["baseline_date"],
+                    expected_version=form.cleaned_data["version"],
+                )
+            except DomainError as exc:
+                status = _refused(form, exc)
+            else:
+                messages.success(request, "The baseline has been changed.")
+                return redirect("outcomes:outcome", zone.slug, indicator.outcome_id)
+    return _form_page(
+        request, "outcomes/baseline_form.html", form, zone, status, indicator=indicator
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def measurement_new(request, slug, pk):
+    """Enter one value of an indicator for a period, for the zone or one reference area."""
+    zone, indicator = _zone_indicator(request, slug, pk)
+    form = forms.MeasurementForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if form.is_bound:
+        status = 400
+        if form.is_valid():
+            try:
+                services.measurement_record(
+                    actor=request.user,
+                    indicator=indicator,
+                    period=form.cleaned_data["period"],
+                    value=form.cleaned_data["value"],
+                    area_code=form.cleaned_data["area_code"],
+                )
+            except DomainError as exc:
+                status = _refused(form, exc, field_map={"unit": "value"})
+            else:
+                messages.success(request, "The measurement has been saved.")
+                return redirect("outcomes:outcome", zone.slug, indicator.outcome_id)
+    return _form_page(
+        request, "outcomes/measurement_form.html", form, zone, status, indicator=indicator
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def comparison_choose(request, slug, pk):
+    """Choose an indicator's comparison areas: tick suggested similar areas or type codes."""
+    zone, indicator = _zone_indicator(request, slug, pk)
+    area_type = indicator.geography_level if selectors.is_area_level(indicator) else "lsoa"
+    suggestions = selectors.suggest_comparison_areas(
+        zone=zone, indicators=[indicator], k=10, area_type=area_type
+    )
+    current = list(indicator.comparison_areas.select_related("area"))
+    suggested_codes = {s.code for s in suggestions}
+    initial = {
+        "suggested": [c.area.code for c in current if c.area.code in suggested_codes],
+        "codes": " ".join(c.area.code for c in current if c.area.code not in suggested_codes),
+    }
+    form = forms.ComparisonForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        suggestions=suggestions,
+    )
+    status = 200
+    if form.is_bound:
+        status = 400
+        if form.is_valid():
+            codes = form.all_codes()
+            typed = set(re.split(r"[\s,;]+", (form.cleaned_data.get("codes") or "").upper()))
+            chosen = (
+                ComparisonArea.Choice.SUGGESTED
+                if codes and not (typed - {""}) and "suggested" in form.fields
+                else ComparisonArea.Choice.PICKED
+            )
+            try:
+                services.comparison_areas_set(
+                    actor=request.user, indicator=indicator, codes=codes, chosen=chosen
+                )
+            except DomainError as exc:
+                status = _refused(
+                    form,
+                    exc,
+                    field_map={"areas": "codes", "comparison_required": "codes"},
+                )
+            else:
+                messages.success(request, "The comparison areas have been saved.")
+                return redirect("outcomes:outcome", zone.slug, indicator.outcome_id)
+    return _form_page(
+        request,
+        "outcomes/comparison_form.html",
+        form,
+        zone,
+        status,
+        indicator=indicator,
+        suggestions=suggestions,
+        current=current,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def lesson_new(request, slug, pk):
+    """Write a lesson from a review; save it as a draft or publish it at once."""
+    zone = _steward_zone(request, slug)
+    review = zone.reviews.filter(pk=pk).first()
+    if review is None:
+        raise NotFound("There is no review at this address.")
+    outcomes = list(zone.outcomes.all())
+    form = forms.LessonForm(request.POST if request.method == "POST" else None, outcomes=outcomes)
+    status = 200
+    if form.is_bound:
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                lesson = services.lesson_record(
+                    actor=request.user,
+                    zone=zone,
+                    review=review,
+                    title=data["title"],
+                    what_worked=data["what_worked"],
+                    what_did_not=data["what_did_not"],
+                    what_should_spread=data["what_should_spread"],
+                    outcome=form.chosen_outcome(),
+                    publish=data["publish"],
+                )
+            except DomainError as exc:
+                status = _refused(form, exc)
+            else:
+                messages.success(
+                    request,
+                    "The lesson is published."
+                    if lesson.published
+                    else "The lesson has been saved as a draft.",
+                )
+                return redirect("zones:detail", zone.slug)
+    drafts = list(zone.lessons.filter(review=review, published=False))
+    return _form_page(
+        request, "outcomes/lesson_form.html", form, zone, status, review=review, drafts=drafts
+    )
+
+
+@require_POST
+@login_required
+def lesson_publish(request, slug, pk):
+    """Publish a draft lesson (a button on the lesson page)."""
+    zone = _steward_zone(request, slug)
+    lesson = zone.lessons.filter(pk=pk).first()
+    if lesson is None:
+        raise NotFound("There is no lesson at this address.")
+    try:
+        services.lesson_publish(actor=request.user, lesson=lesson)
+    except DomainError as exc:
+        if exc.status in (403, 404):
+            raise
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "The lesson is published.")
+    if lesson.review_id:
+        return redirect("outcomes:lesson_new", zone.slug, lesson.review_id)
+    return redirect("zones:detail", zone.slug)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def adoption_new(request, slug, pk):
+    """Record that one of the zone's variations was adopted beyond the zone, with a link."""
+    zone = zone_get_for_user(slug=slug, user=request.user)
+    variation = zone.variations.filter(pk=pk).first()
+    if variation is None:
+        raise NotFound("There is no variation at this address.")
+    if not perms.can_record_adoption(request.user, variation):
+        raise NotAllowed("Only the zone's stewards can record where a variation was adopted.")
+    form = forms.AdoptionForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if form.is_bound:
+        status = 400
+        if form.is_valid():
+            try:
+                services.variation_adoption_record(
+                    actor=request.user, variation=variation, **form.cleaned_data
+                )
+            except DomainError as exc:
+                status = _refused(form, exc)
+            else:
+                messages.success(request, "The adoption has been recorded.")
+                return redirect("zones:detail", zone.slug)
+    return _form_page(
+        request, "outcomes/adoption_form.html", form, zone, status, variation=variation
+    )
