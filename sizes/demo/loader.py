@@ -119,12 +119,23 @@ def _person(username: str, display_name: str, council_admin: bool) -> tuple[User
     return user, created
 
 
+# Where each demo organisation is based, approximately (for the zone map).
+PLACES = {
+    "Birmingham City Council": (52.4796, -1.9030),  # the Council House, city centre
+    "NHS Birmingham and Solihull": (52.4769, -1.9077),  # city centre
+    "Stirchley and Cotteridge Residents' Forum": (52.4300, -1.9245),  # Stirchley
+    "Friends of Cotteridge Park": (52.4193, -1.9278),  # Cotteridge Park
+}
+
+
 def _organisation(name, kind, description, website, signer: User, admin: User) -> Organisation:
     org = Organisation.objects.filter(name=name).first()
     if org is None:
+        lat, lon = PLACES.get(name, (None, None))
         org = partner_services.organisation_create(
-            actor=admin, name=name, kind=kind, description=description, website=website
-        )
+            actor=admin, name=name, kind=kind, description=description, website=website,
+            lat=lat, lon=lon,
+        )  # fmt: skip
     Membership.objects.get_or_create(
         user=signer,
         organisation=org,

@@ -152,12 +152,20 @@ def boundary_feature_collection(boundary: ZoneBoundary) -> dict:
     }
 
 
-def zone_map_data(boundary: ZoneBoundary, *, zoom: int = 15) -> dict:
-    """What the zone page's map draws: core and fringe, lightly simplified for the page."""
+def zone_map_data(boundary: ZoneBoundary, *, zoom: int = 15, points=()) -> dict:
+    """What the zone page's map draws: core and fringe, lightly simplified for the page, and
+    `points` — (part, name, lat, lon) for partners' places and public assets."""
     return {
         "type": "FeatureCollection",
         "features": [
             _feature(simplify(boundary.core, zoom), {"part": "core"}),
             _feature(simplify(boundary.fringe, zoom), {"part": "fringe"}),
+            *(
+                _feature(
+                    {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]},
+                    {"part": part, "name": name},
+                )
+                for part, name, lat, lon in points
+            ),
         ],
     }

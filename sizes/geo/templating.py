@@ -34,16 +34,38 @@ def geo_zone_map(zone) -> dict:
     boundary = zone_current_boundary(zone=zone)
     if boundary is None:
         return {"boundary": None, **map_settings()}
+    points = zone_map_points(zone)
     return {
         "boundary": boundary,
         "area_km2": boundary.area_m2 / 1_000_000,
         "method": BoundaryMethod(boundary.method).label
         if boundary.method in BoundaryMethod.values
         else boundary.method,
-        "map_data": maps.zone_map_data(boundary),
+        "map_data": maps.zone_map_data(boundary, points=points),
+        "points": points,
         "download_url": reverse("zones:boundary-geojson", args=[zone.slug]),
         **map_settings(),
     }
+
+
+def zone_map_points(zone) -> list[tuple[str, str, float, float]]:
+    """Partners' places and the zone's public assets that have a point: (part, name, lat, lon).
+
+    Only public records: this feeds a public page whoever is looking.
+    """
+    from sizes.resources.selectors import assets_visible_to
+
+    points = [
+        ("partner", p.organisation.name, p.organisation.lat, p.organisation.lon)
+        for p in zone.partnerships.select_related("organisation").order_by("organisation__name")
+        if p.organisation.lat is not None and p.organisation.lon is not None
+    ]
+    points += [
+        ("asset", a.name, a.lat, a.lon)
+        for a in assets_visible_to(None, zone).order_by("pk")
+        if a.lat is not None and a.lon is not None
+    ]
+    return points
 
 
 def geo_zone_overlaps(zone) -> dict:

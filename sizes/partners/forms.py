@@ -25,6 +25,18 @@ class OrganisationForm(forms.Form):
         help_text="For example, https://www.example.org",
         error_messages={"invalid": "Enter a website address, like https://www.example.org"},
     )
+    lat = forms.FloatField(
+        label="Latitude (optional)",
+        required=False,
+        help_text="Where the organisation is based, shown on zone maps. For example, 52.4300.",
+        error_messages={"invalid": "Enter the latitude as a number, like 52.4300."},
+    )
+    lon = forms.FloatField(
+        label="Longitude (optional)",
+        required=False,
+        help_text="For example, -1.9250.",
+        error_messages={"invalid": "Enter the longitude as a number, like -1.9250."},
+    )
 
 
 class MembershipDecisionForm(forms.Form):

@@ -29,6 +29,10 @@ class Organisation(models.Model):
     kind = models.CharField(max_length=20, choices=OrganisationKind.choices)
     description = models.TextField(blank=True)
     website = models.URLField(blank=True)
+    # Where the organisation is based (optional; shown on the maps of zones it takes part in).
+    # A partner may sit outside the zone: neighbours take part too.
+    lat = models.FloatField(null=True, blank=True, verbose_name="latitude")
+    lon = models.FloatField(null=True, blank=True, verbose_name="longitude")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

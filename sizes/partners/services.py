@@ -13,7 +13,14 @@ from sizes.zones.models import ENDED, Zone
 
 
 def organisation_create(
-    *, actor, name: str, kind: str, description: str = "", website: str = ""
+    *,
+    actor,
+    name: str,
+    kind: str,
+    description: str = "",
+    website: str = "",
+    lat: float | None = None,
+    lon: float | None = None,
 ) -> Organisation:
     zperms.require(
         pperms.can_create_organisation(actor), "Only council administrators can add organisations."
@@ -24,6 +31,15 @@ def organisation_create(
     )
     if kind not in OrganisationKind.values:
         raise DomainError(code="kind_invalid", message="Choose what kind of organisation it is.")
+    if (lat is None) != (lon is None):
+        raise DomainError(
+            code="location_incomplete",
+            message="Give both the latitude and the longitude, or neither.",
+        )
+    if lat is not None:
+        from sizes.geo.geometry import check_lat_lon
+
+        lat, lon = check_lat_lon(lat, lon)
     if Organisation.objects.filter(name__iexact=name).exists():
         raise DomainError(
             code="organisation_exists", message=f"An organisation called {name} already exists."
@@ -35,6 +51,8 @@ def organisation_create(
             kind=kind,
             description=description,
             website=website.strip(),
+            lat=lat,
+            lon=lon,
         )
         audit_record(
             actor=actor,

@@ -117,11 +117,22 @@ def organisation_create(request):
                 kind=d["kind"],
                 description=d["description"],
                 website=d["website"],
+                lat=d["lat"],
+                lon=d["lon"],
             )
         except DomainError as exc:
             if exc.status in (403, 404):
                 raise
-            add_domain_error(form, exc, field_map={"organisation_exists": "name"})
+            add_domain_error(
+                form,
+                exc,
+                field_map={
+                    "organisation_exists": "name",
+                    "location_incomplete": "lat",
+                    "coordinates_out_of_range": "lat",
+                    "coordinates_invalid": "lat",
+                },
+            )
         else:
             messages.success(request, f"{org.name} has been added.")
             return redirect("partners:organisation", org.slug)

@@ -26,10 +26,8 @@
 
   function start(el) {
     el.hidden = false;
-    var key = el.parentNode && el.parentNode.querySelector(".sizes-map-key");
-    if (key) {
-      key.hidden = false;
-    }
+    var keys = el.parentNode ? el.parentNode.querySelectorAll(".sizes-map-key") : [];
+    Array.prototype.forEach.call(keys, function (key) { key.hidden = false; });
     var map = L.map(el, { scrollWheelZoom: false });
     var url = el.getAttribute("data-tile-url");
     if (url) {
@@ -64,11 +62,30 @@
     }
   }
 
+  var POINT = {
+    partner: { radius: 6, color: "#0b0c0c", weight: 1, fillColor: "#f47738", fillOpacity: 0.9 },
+    asset: { radius: 6, color: "#0b0c0c", weight: 1, fillColor: "#00703c", fillOpacity: 0.9 },
+  };
+
+  function isPoint(f) {
+    return f.geometry && f.geometry.type === "Point";
+  }
+
   function zoneMap(el) {
     var data = readJson(el.getAttribute("data-geojson"));
     var map = start(el);
     if (data) {
-      fit(map, L.geoJSON(fringeFirst(data), { style: styleFor, interactive: false }).addTo(map));
+      var features = data.features || [];
+      var areas = { type: "FeatureCollection", features: features.filter(function (f) { return !isPoint(f); }) };
+      var points = { type: "FeatureCollection", features: features.filter(isPoint) };
+      // The view fits the zone itself; partners' places and assets may lie outside it.
+      fit(map, L.geoJSON(fringeFirst(areas), { style: styleFor, interactive: false }).addTo(map));
+      L.geoJSON(points, {
+        interactive: false,
+        pointToLayer: function (f, latlng) {
+          return L.circleMarker(latlng, POINT[(f.properties && f.properties.part) || "asset"] || POINT.asset);
+        },
+      }).addTo(map);
     }
   }
 
