@@ -48,6 +48,8 @@ def test_partner_forms_are_accessible_and_show_errors(page, axe_check, demo_reso
     page.goto(f"/zones/{SLUG}/budgets/add/")
     page.get_by_label("Whole budget for the service").fill("-10")
     page.get_by_role("button", name="Save").click()
+    # Wait for the whole answer: reading the page mid-load saw the title but not the summary.
+    page.get_by_role("heading", name="There is a problem").wait_for()
     assert "There is a problem" in page.content()
     axe_check(page, "budget errors")
     assert page.goto(f"/zones/{SLUG}/import/").status == 200
