@@ -44,8 +44,8 @@ def sign_in(page, username: str, password: str = PASSWORD) -> None:
     page.goto("/account/sign-in/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
 
 
 def test_sign_up_verify_suggest_support(page, page_problems, axe_check, live_server):
@@ -60,8 +60,8 @@ def test_sign_up_verify_suggest_support(page, page_problems, axe_check, live_ser
     page.get_by_label("Email address").fill("new@example.org")
     page.get_by_label("Password", exact=True).fill("a-very-good-phrase-42")
     page.get_by_label("Confirm password").fill("a-very-good-phrase-42")
-    page.get_by_role("button", name="Create account").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Create account").click()
     assert "We have emailed" in page.content()
     assert len(mail.outbox) == 1
     link = re.search(r"(http://\S+/account/verify-email/\S+/)", mail.outbox[0].body).group(1)
@@ -75,8 +75,8 @@ def test_sign_up_verify_suggest_support(page, page_problems, axe_check, live_ser
     page.get_by_label("Why would a zone help here?").fill("Lonely older people, no benches.")
     page.get_by_label("Older people").check()
     page.get_by_label("Postcode of the place").fill("b30 2bj")
-    page.get_by_role("button", name="Publish the suggestion").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Publish the suggestion").click()
     assert "Your suggestion has been published" in page.content()
     axe_check(page, "suggestion page")
     s = Suggestion.objects.get()
@@ -84,8 +84,8 @@ def test_sign_up_verify_suggest_support(page, page_problems, axe_check, live_ser
 
     sign_in(page, "supporter")
     page.goto(f"/suggestions/{s.pk}/")
-    page.get_by_role("button", name="Support this suggestion").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Support this suggestion").click()
     assert "Thank you for your support" in page.content()
     assert page.locator("#support-count").inner_text() == "1"
     page.goto("/suggestions/")
@@ -115,16 +115,16 @@ def test_frontline_idea_adopted_as_proposed_variation(page, page_problems, axe_c
     page.get_by_label("A short title for your idea").fill("Open the pavilion early")
     page.get_by_label("What gets in the way?").fill("The pavilion opens at 10, walks start at 8.")
     page.get_by_label("What would you do instead?").fill("Open it at 7:30 for walk groups.")
-    page.get_by_role("button", name="Send the idea").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Send the idea").click()
     assert "Your idea has been sent to Test City Council" in page.content()
     axe_check(page, "idea page")
     idea = Idea.objects.get()
 
     sign_in(page, "councilmember")
     page.goto(f"/zones/test-park/ideas/{idea.pk}/")
-    page.get_by_role("link", name="Adopt it as a variation").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Adopt it as a variation").click()
     axe_check(page, "adopt form")
     assert page.get_by_label("Title").input_value() == "Open the pavilion early"
     page.locator("input[name=subject]").first.check()
@@ -138,8 +138,8 @@ def test_frontline_idea_adopted_as_proposed_variation(page, page_problems, axe_c
     page.locator("input[name=start_date_year]").fill(str(today.year))
     page.get_by_label("Name of the accountable leader").fill("Cllr Jane Smith")
     page.get_by_label("Their role").fill("Ward councillor")
-    page.get_by_role("button", name="Adopt and propose the variation").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Adopt and propose the variation").click()
     assert "The idea has been adopted" in page.content()
     idea.refresh_from_db()
     assert idea.status == IdeaStatus.ADOPTED

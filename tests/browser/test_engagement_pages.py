@@ -25,8 +25,8 @@ def sign_in(page, username):
     page.goto("/account/sign-in/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
 
 
 def no_problems(page_problems) -> None:
@@ -73,13 +73,13 @@ def test_signed_in_engagement_pages(page, axe_check, page_problems, demo):
     ])  # fmt: skip
     # Error states.
     page.goto("/suggestions/new/")
-    page.get_by_role("button", name="Publish the suggestion").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Publish the suggestion").click()
     assert "There is a problem" in page.content()
     axe_check(page, "suggestion form with errors")
     page.goto(f"/zones/{SLUG}/meetings/new/")
-    page.get_by_role("button", name="Schedule the meeting").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Schedule the meeting").click()
     assert "There is a problem" in page.content()
     axe_check(page, "meeting form with errors")
     no_problems(page_problems)

@@ -21,7 +21,8 @@ def test_register_and_zone_page_work_without_javascript(nojs_page, page_problems
         nojs_page.locator("body").get_attribute("class") or ""
     )
     assert nojs_page.locator("h1").first.is_visible()
-    nojs_page.get_by_role("link", name=zone.name).first.click()
+    with nojs_page.expect_navigation():
+        nojs_page.get_by_role("link", name=zone.name).first.click()
     assert nojs_page.url.endswith(reverse("zones:detail", kwargs={"slug": zone.slug}))
 
     main = nojs_page.locator("main")

@@ -22,8 +22,8 @@ def sign_in(page, username: str) -> None:
     page.goto("/account/sign-in/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
 
 
 def test_public_resource_pages_are_accessible(page, axe_check, page_problems, demo_resources):
