@@ -152,9 +152,10 @@ def boundary_feature_collection(boundary: ZoneBoundary) -> dict:
     }
 
 
-def zone_map_data(boundary: ZoneBoundary, *, zoom: int = 15, points=()) -> dict:
-    """What the zone page's map draws: core and fringe, lightly simplified for the page, and
-    `points` — (part, name, lat, lon) for partners' places and public assets."""
+def zone_map_data(boundary: ZoneBoundary, *, zoom: int = 15, points=(), areas=()) -> dict:
+    """What the zone page's map draws: core and fringe, lightly simplified for the page;
+    `points` — (part, name, lat, lon) for partners' places and public assets; and `areas` —
+    (name, GeoJSON geometry) for public assets that are areas (a park)."""
     return {
         "type": "FeatureCollection",
         "features": [
@@ -167,5 +168,6 @@ def zone_map_data(boundary: ZoneBoundary, *, zoom: int = 15, points=()) -> dict:
                 )
                 for part, name, lat, lon in points
             ),
+            *(_feature(geometry, {"part": "asset", "name": name}) for name, geometry in areas),
         ],
     }

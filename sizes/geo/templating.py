@@ -35,14 +35,16 @@ def geo_zone_map(zone) -> dict:
     if boundary is None:
         return {"boundary": None, **map_settings()}
     points = zone_map_points(zone)
+    areas = zone_map_asset_areas(zone)
     return {
         "boundary": boundary,
         "area_km2": boundary.area_m2 / 1_000_000,
         "method": BoundaryMethod(boundary.method).label
         if boundary.method in BoundaryMethod.values
         else boundary.method,
-        "map_data": maps.zone_map_data(boundary, points=points),
+        "map_data": maps.zone_map_data(boundary, points=points, areas=areas),
         "points": points,
+        "asset_areas": [name for name, _ in areas],
         "download_url": reverse("zones:boundary-geojson", args=[zone.slug]),
         **map_settings(),
     }
@@ -66,6 +68,13 @@ def zone_map_points(zone) -> list[tuple[str, str, float, float]]:
         if a.lat is not None and a.lon is not None
     ]
     return points
+
+
+def zone_map_asset_areas(zone) -> list[tuple[str, dict]]:
+    """The zone's public assets that are areas (a park, an estate): (name, GeoJSON)."""
+    from sizes.resources.selectors import assets_visible_to
+
+    return [(a.name, a.area) for a in assets_visible_to(None, zone).order_by("pk") if a.area]
 
 
 def geo_zone_overlaps(zone) -> dict:

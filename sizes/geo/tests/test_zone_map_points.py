@@ -69,3 +69,20 @@ def test_organisation_form_takes_a_location(client, council_admin):
     assert r.status_code == 400 and "Enter the latitude as a number" in r.content.decode()
     r = client.post("/organisations/new/", {**data, "lat": "52.41", "lon": "-1.93"})
     assert r.status_code == 302
+
+
+def test_public_asset_areas_are_drawn_too(zone, council, council_signer):
+    park = {
+        "type": "Polygon",
+        "coordinates": [[[-1.93, 52.418], [-1.925, 52.418], [-1.925, 52.421], [-1.93, 52.421],
+                         [-1.93, 52.418]]],
+    }  # fmt: skip
+    builders.asset(council_signer, zone, council, name="The park", lat="", lon="", area=park)
+    builders.asset(
+        council_signer, zone, council, name="Private yard", lat="", lon="", area=park,
+        visibility="partners",
+    )  # fmt: skip
+    geo = geo_zone_map(zone)
+    assert geo["asset_areas"] == ["The park"]
+    names = [f["properties"].get("name") for f in geo["map_data"]["features"]]
+    assert "The park" in names and "Private yard" not in names

@@ -40,8 +40,11 @@
     return map;
   }
 
+  var ASSET_AREA = { color: "#00703c", weight: 2, fillColor: "#00703c", fillOpacity: 0.25 };
+
   function styleFor(feature) {
-    return feature.properties && feature.properties.part === "fringe" ? FRINGE : CORE;
+    var part = feature.properties && feature.properties.part;
+    return part === "fringe" ? FRINGE : part === "asset" ? ASSET_AREA : CORE;
   }
 
   function fringeFirst(data) {
