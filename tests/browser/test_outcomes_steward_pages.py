@@ -36,8 +36,8 @@ def sign_in(page) -> None:
     page.goto("/account/sign-in/")
     page.get_by_label("Username").fill(STEWARD)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
 
 
 def test_steward_forms_are_accessible(page, axe_check, page_problems, demo_evidence):
@@ -74,8 +74,10 @@ def test_steward_enters_a_measurement_from_the_outcome_page(page, axe_check, dem
     sign_in(page)
     page.goto(f"/zones/{SLUG}/outcomes/{indicator.outcome_id}/")
     axe_check(page, "outcome page as steward")
-    page.locator(f"#manage-{indicator.pk}").get_by_role("link", name="Enter a measurement").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator(f"#manage-{indicator.pk}").get_by_role(
+            "link", name="Enter a measurement"
+        ).click()
     page.get_by_label("Period").fill("1999")
     page.get_by_label("Value").fill("12")
     with page.expect_navigation():
