@@ -104,3 +104,11 @@ def test_every_csv_column_is_documented():
     doc = (Path(__file__).resolve().parents[3] / "docs" / "pooled-information.md").read_text()
     for name in exports.BUDGET_COLUMNS:
         assert f"`{name}`" in doc, name
+
+
+def test_the_api_serves_the_same_validated_360giving_package(client, zone, granted):
+    page = client.get(f"/zones/{zone.slug}/export/360giving.json")
+    api = client.get(f"/api/v1/zones/{zone.slug}/export/360giving.json")
+    assert page.status_code == api.status_code == 200
+    assert json.loads(api.content) == json.loads(page.content)
+    assert validate_360giving(json.loads(api.content)) == []
