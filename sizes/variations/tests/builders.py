@@ -43,7 +43,10 @@ class World:
 
 
 def _at(days_ago: int):
-    moment = timezone.now() - dt.timedelta(days=days_ago)
+    # Noon local time on that day: "now minus N days" late in the evening lands on the next
+    # local day across a change of clocks (23:15 GMT in winter is 00:15 BST in summer).
+    day = timezone.localdate() - dt.timedelta(days=days_ago)
+    moment = timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
     return time_machine.travel(moment, tick=False)
 
 
