@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run install test test-install lint format lock demo clean
+.PHONY: run install test test-install lint format lock demo clean bench bench-install
 
 run: install
 	$(BIN)/sizes demo --port $(PORT)
@@ -45,6 +45,29 @@ format: test-install
 lock: test-install
 	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.lock requirements.in
 	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links -o requirements-dev.lock requirements-dev.in
+
+# Benchmarks (issue 9; not part of `make test`): installs GeoPandas & co. and, when missing,
+# PostGIS from Debian's packages for the local PostgreSQL, then runs every benchmark and
+# regenerates docs/performance.md. BENCH_ARGS=--quick for a short run; names select some.
+BENCH_ARGS ?=
+bench: bench-install
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+bench-install: $(VENV)/.installed-bench
+	@pg=$$(ls /etc/postgresql 2>/dev/null | sort -n | tail -1); \
+	if [ -z "$$pg" ]; then echo "No PostgreSQL in /etc/postgresql: install and start it first." >&2; exit 1; fi; \
+	if [ ! -f /usr/share/postgresql/$$pg/extension/postgis.control ]; then \
+	  echo "Installing PostGIS for PostgreSQL $$pg"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-$$pg-postgis-3; \
+	fi
+
+$(VENV)/.installed-bench: $(VENV)/.installed-dev requirements-bench.lock
+	$(BIN)/python -m pip install --quiet -r requirements-bench.lock
+	touch $@
+
+# Regenerate requirements-bench.lock (kept consistent with the dev lock).
+lock-bench: test-install
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links -c requirements-dev.lock -o requirements-bench.lock requirements-bench.in
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
