@@ -1,10 +1,11 @@
 """One router per app. Each module exposes `router`; `ROUTERS` says where each is mounted.
 
-Routers for engagement (meetings, suggestions, ideas) plug in the same way: a module each,
-listed in `ROUTERS`; the conventions and the contract test apply to them unchanged.
+A new router is a module listed in `ROUTERS`; the conventions and the contract test apply to
+it unchanged.
 """
 
 from sizes.api.routers import (
+    engagement,
     export,
     history,
     lookup,
@@ -25,5 +26,6 @@ ROUTERS = [
     ("", history.router),
     ("", outcomes.router),
     ("", lookup.router),
+    ("", engagement.router),
     ("/export", export.router),
 ]
