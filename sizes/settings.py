@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "sizes.core.middleware.DomainErrorMiddleware",
+    # Database unreachable (PostgreSQL down, SQLite locked): 503 with Retry-After, not a 500.
+    "sizes.core.unavailable.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "sizes.urls"

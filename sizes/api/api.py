@@ -23,6 +23,7 @@ from sizes.api.problems import (
     validation_problem,
 )
 from sizes.core.errors import DomainError
+from sizes.core.unavailable import DATABASE_UNAVAILABLE_ERRORS, database_unavailable
 
 DESCRIPTION = """
 The register of Social Innovation Zones as open data: zones, their boundaries (GeoJSON),
@@ -132,6 +133,15 @@ def _http_error(request, exc: HttpError):
 @api.exception_handler(Http404)
 def _http404(request, exc):
     return problem_response(status=404, code="not_found", detail="We could not find that.")
+
+
+def _database_unavailable(request, exc):
+    return database_unavailable(request, exc)
+
+
+for _error_class in DATABASE_UNAVAILABLE_ERRORS:
+    # Database down or locked: problem+json 503 with Retry-After (see sizes/core/unavailable.py).
+    api.add_exception_handler(_error_class, _database_unavailable)
 
 
 def _mount() -> None:

@@ -1,8 +1,11 @@
 """Site-wide pages: home, about, and the error pages."""
 
+import sys
+
 from django.contrib.auth.models import AnonymousUser
 from django.shortcuts import render
 
+from sizes.core.unavailable import database_unavailable, is_database_unavailable
 from sizes.zones.models import Zone
 
 
@@ -40,4 +43,8 @@ def bad_request(request, exception=None):
 
 
 def server_error(request):
+    # Raised outside a view (a session save in middleware, say): still a 503, not a 500.
+    exc = sys.exc_info()[1]
+    if is_database_unavailable(exc):
+        return database_unavailable(request, exc)
     return _error(request, 500, "Sorry, there is a problem with the service", "Try again later.")
