@@ -219,11 +219,13 @@ LOGGING = {
 # Engagement (sizes.engagement, see docs/engagement.md): the site's address for links in emails;
 # hours an email verification link stays valid; days a partner has to answer an idea; reports
 # that hide a comment pending review; the service area suggestions must fall in ("min_lon,
-# min_lat,max_lon,max_lat"; empty: inside any imported ward); rate limits (actions per hour).
+# min_lat,max_lon,max_lat"; empty: inside any imported ward); the largest area a suggestion may
+# draw (km²); rate limits (actions per hour).
 SIZES_SITE_URL = os.environ.get("SIZES_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SIZES_VERIFY_LINK_HOURS = env_int("SIZES_VERIFY_LINK_HOURS", 72)
 SIZES_IDEA_ANSWER_DAYS = env_int("SIZES_IDEA_ANSWER_DAYS", 30)
 SIZES_COMMENT_REPORTS_TO_HIDE = env_int("SIZES_COMMENT_REPORTS_TO_HIDE", 3)
 SIZES_SERVICE_AREA_BBOX = os.environ.get("SIZES_SERVICE_AREA_BBOX", "")
+SIZES_SUGGESTION_MAX_KM2 = env_int("SIZES_SUGGESTION_MAX_KM2", 50)
 SIZES_RATE_LIMIT_PER_ACCOUNT = env_int("SIZES_RATE_LIMIT_PER_ACCOUNT", 20)
 SIZES_RATE_LIMIT_PER_IP = env_int("SIZES_RATE_LIMIT_PER_IP", 60)

@@ -8,6 +8,7 @@ NUMBERS = [
     ("SIZES_CONSULTATION_DAYS", 0, "days of public consultation"),
     ("SIZES_MAX_TERM_DAYS", 1, "days a zone may run before its review"),
     ("SIZES_REVIEW_GRACE_DAYS", 0, "days a zone may stay due for review"),
+    ("SIZES_SUGGESTION_MAX_KM2", 1, "km² the largest area a suggestion may draw"),
 ]
 
 

@@ -9,6 +9,7 @@ the zone already has ideas.
 """
 
 import datetime as dt
+import json
 
 from django.utils import timezone
 
@@ -73,6 +74,37 @@ def load(*, today: dt.date) -> dict:
         themes=["children-and-young-people"],
     )
     services.suggestion_support(actor=resident, suggestion=bournville)
+    # Drawn on the map: the outline of a park and the riverside path beside it.
+    services.suggestion_create(
+        actor=nurse,
+        place="Hazelwell Park and the River Rea path",
+        drawn=json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {},
+                        "geometry": {
+                            "type": "Polygon",
+                            "coordinates": [
+                                [
+                                    [-1.9190, 52.4283],
+                                    [-1.9120, 52.4283],
+                                    [-1.9120, 52.4331],
+                                    [-1.9190, 52.4331],
+                                    [-1.9190, 52.4283],
+                                ]
+                            ],
+                        },
+                    }
+                ],
+            }
+        ),
+        why="Walkers and runners use the path every morning but it floods and has no lights; "
+        "the park could host the walks the GP surgeries prescribe.",
+        themes=["health-and-well-being"],
+    )
     declined = services.suggestion_create(
         actor=chair,
         place="Stirchley high street",

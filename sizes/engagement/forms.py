@@ -110,6 +110,9 @@ class SuggestionForm(forms.Form):
     )
     lat = forms.FloatField(required=False, widget=forms.HiddenInput)
     lon = forms.FloatField(required=False, widget=forms.HiddenInput)
+    # What was marked or drawn on the map (GeoJSON written by the map script; hidden, because
+    # the map is the only way to fill it in — without JavaScript the postcode or wards are).
+    drawn = forms.CharField(required=False, widget=forms.HiddenInput, max_length=500_000)
 
     def __init__(self, *args, themes, wards, **kwargs):
         super().__init__(*args, **kwargs)
@@ -126,6 +129,7 @@ class SuggestionForm(forms.Form):
             "area_codes": d["areas"],
             "lat": d["lat"],
             "lon": d["lon"],
+            "drawn": d["drawn"],
         }
 
 

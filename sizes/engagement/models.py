@@ -213,7 +213,8 @@ class SuggestionStatus(models.TextChoices):
 
 
 class Suggestion(models.Model):
-    """A place where someone thinks a zone would help: a point, or a set of reference areas.
+    """A place where someone thinks a zone would help: a point, an area drawn on the map, or a
+    set of reference areas.
 
     `wards` are the wards the place falls in (the ward of the point, or the chosen wards): the
     density table counts suggestions by them. A point is stored, never the postcode typed to
@@ -228,6 +229,11 @@ class Suggestion(models.Model):
     themes = models.ManyToManyField("zones.Theme", blank=True, related_name="suggestions")
     lat = models.FloatField(null=True, blank=True)
     lon = models.FloatField(null=True, blank=True)
+    area = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="An area drawn on the map: GeoJSON MultiPolygon, WGS84.",
+    )
     areas = models.ManyToManyField(
         "geo.ReferenceArea",
         blank=True,

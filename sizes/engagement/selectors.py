@@ -2,7 +2,9 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.conf import settings
+from django.db.models import Count, Max, Min, Q
+from django.urls import reverse
 
 from sizes.engagement.models import Idea, IdeaStatus, Suggestion, SuggestionStatus
 from sizes.geo import geometry as g
@@ -122,3 +124,48 @@ def ideas_to_answer(*, user):
         .select_related("zone", "organisation")
         .order_by("answer_due", "id")
     )
+
+
+def suggestions_map_data(suggestions) -> dict:
+    """Suggestions as GeoJSON for the map on /suggestions/: each marked point and drawn area,
+    with its name, status and page. Suggestions given as wards are on the ward map instead.
+    Holds nothing personal: no author, and never a postcode (none is kept)."""
+    features = []
+    for s in suggestions:
+        if s.area:
+            geometry = s.area
+        elif s.lat is not None and s.lon is not None:
+            geometry = {"type": "Point", "coordinates": [s.lon, s.lat]}
+        else:
+            continue
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": geometry,
+                "properties": {
+                    "name": s.place,
+                    "status": s.status,
+                    "url": reverse("engagement:suggestion", args=[s.pk]),
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def service_area_bounds() -> list[float] | None:
+    """[min_lon, min_lat, max_lon, max_lat] a suggestion map opens on: the service area box,
+    or the extent of the imported wards; None when there is neither."""
+    raw = (settings.SIZES_SERVICE_AREA_BBOX or "").strip()
+    if raw:
+        return [float(x) for x in raw.split(",")]
+    extent = ReferenceArea.objects.filter(type=AreaType.WARD).aggregate(
+        Min("min_lon"), Min("min_lat"), Max("max_lon"), Max("max_lat")
+    )
+    if extent["min_lon__min"] is None:
+        return None
+    return [
+        extent["min_lon__min"],
+        extent["min_lat__min"],
+        extent["max_lon__max"],
+        extent["max_lat__max"],
+    ]

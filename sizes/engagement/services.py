@@ -243,6 +243,63 @@ def _check_point(lat, lon) -> list[ReferenceArea]:
     return wards
 
 
+def wards_touching(area) -> list[ReferenceArea]:
+    """The latest-vintage wards an area (a shapely geometry, WGS84) overlaps."""
+    candidates = ReferenceArea.objects.latest_vintage(area_type=AreaType.WARD).overlapping_bbox(
+        area.bounds
+    )
+    return [
+        a
+        for a in candidates.order_by("name")
+        if g.from_geojson(a.geometry).intersection(area).area > 0
+    ]
+
+
+def _drawn_place(drawn: str) -> tuple[float | None, float | None, object | None]:
+    """What was marked on the suggestion map: (lat, lon, None) for one point, or
+    (None, None, area) for drawn shapes. The map sends a GeoJSON FeatureCollection."""
+    obj = g.load_json(drawn)
+    features = obj.get("features") if isinstance(obj, dict) else None
+    if isinstance(features, list):
+        geometries = [f.get("geometry") if isinstance(f, dict) else None for f in features]
+    else:
+        geometries = [obj.get("geometry") if isinstance(obj, dict) else obj]
+    points = [x for x in geometries if isinstance(x, dict) and x.get("type") == "Point"]
+    if points:
+        if len(geometries) != 1:
+            raise DomainError(
+                code="place_ambiguous",
+                message="Mark one point, or draw an area, on the map, not both.",
+            )
+        coords = points[0].get("coordinates")
+        if not (isinstance(coords, list) and len(coords) == 2):
+            raise DomainError(code="point_invalid", message="Choose a point on the map.")
+        return coords[1], coords[0], None
+    return None, None, g.geometry_from_geojson(obj)
+
+
+def _check_area(area) -> list[ReferenceArea]:
+    """Refuse a drawn area that is too big or outside the service area; return its wards."""
+    limit_km2 = settings.SIZES_SUGGESTION_MAX_KM2
+    km2 = g.area_m2(area) / 1_000_000
+    if km2 > limit_km2:
+        raise DomainError(
+            code="area_too_large",
+            message=f"The area you drew is {km2:,.0f} km²; draw an area of at most "
+            f"{limit_km2:,} km² — a neighbourhood or a district, not a whole city.",
+        )
+    wards = wards_touching(area)
+    bbox = _service_bbox()
+    if bbox is not None:
+        min_lon, min_lat, max_lon, max_lat = area.bounds
+        inside = bbox[0] <= min_lon and max_lon <= bbox[2]
+        if not (inside and bbox[1] <= min_lat and max_lat <= bbox[3]):
+            raise _outside_service_area()
+    elif ReferenceArea.objects.filter(type=AreaType.WARD).exists() and not wards:
+        raise _outside_service_area()
+    return wards
+
+
 def _themes(slugs) -> list[Theme]:
     slugs = [s for s in (slugs or []) if s]
     themes = list(Theme.objects.filter(slug__in=slugs))
@@ -267,8 +324,11 @@ def suggestion_create(
     lon: float | None = None,
     postcode: str = "",
     area_codes: list[str] | None = None,
+    drawn: str = "",
 ) -> Suggestion:
-    """Suggest a place for a zone: a point (or a postcode's centre), or reference areas.
+    """Suggest a place for a zone: a point (marked on the map, given as lat/lon, or a
+    postcode's centre), an area drawn on the map (`drawn`: GeoJSON from the map), or reference
+    areas.
 
     The place must be inside the service area (`SIZES_SERVICE_AREA_BBOX`, or any imported
     ward). The postcode is used to find the point and is not stored.
@@ -292,14 +352,15 @@ def suggestion_create(
         problems.append(Problem(e.code, e.message, "themes"))
     area_codes = [c.strip().upper() for c in (area_codes or []) if c and c.strip()]
     postcode = (postcode or "").strip()
-    given = sum([lat is not None or lon is not None, bool(postcode), bool(area_codes)])
-    areas, wards = [], []
+    drawn = (drawn or "").strip()
+    given = sum([lat is not None or lon is not None, bool(postcode), bool(area_codes), bool(drawn)])
+    areas, wards, shape = [], [], None
     if given != 1:
         problems.append(
             Problem(
                 "place_missing" if given == 0 else "place_ambiguous",
-                "Give the place in one way: a point on the map, a postcode, or wards from the "
-                "list.",
+                "Give the place in one way: a point or an area on the map, a postcode, or "
+                "wards from the list.",
                 "postcode",
             )
         )
@@ -310,7 +371,11 @@ def suggestion_create(
 
                 found = postcode_get(postcode)
                 lat, lon = found.lat, found.lon
-            if area_codes:
+            if drawn:
+                lat, lon, shape = _drawn_place(drawn)
+            if shape is not None:
+                wards = _check_area(shape)
+            elif area_codes:
                 latest = ReferenceArea.objects.latest_vintage(area_type=AreaType.WARD)
                 areas = list(latest.filter(code__in=area_codes))
                 if len(areas) != len(set(area_codes)) or len(areas) > 20:
@@ -319,7 +384,8 @@ def suggestion_create(
             else:
                 wards = _check_point(lat, lon)
         except DomainError as e:
-            problems.append(Problem(e.code, e.message, "areas" if area_codes else "postcode"))
+            field = "areas" if area_codes else "map" if drawn else "postcode"
+            problems.append(Problem(e.code, e.message, field))
     if problems:
         raise DomainError(
             code="suggestion_invalid", message="Check the suggestion.", details=problems
@@ -329,8 +395,9 @@ def suggestion_create(
             author=actor,
             place=clean["place"],
             why=clean["why"],
-            lat=None if areas else lat,
-            lon=None if areas else lon,
+            lat=None if areas or shape is not None else lat,
+            lon=None if areas or shape is not None else lon,
+            area=g.to_geojson(shape) if shape is not None else None,
         )
         suggestion.themes.set(theme_objs)
         suggestion.areas.set(areas)
@@ -343,6 +410,7 @@ def suggestion_create(
                 "place": [None, suggestion.place],
                 "why": [None, suggestion.why],
                 "areas": [None, [a.code for a in areas]],
+                "drawn_area": [None, shape is not None],
             },
         )
     return suggestion

@@ -101,11 +101,14 @@ def suggestions(request):
     if sort not in selectors.SUGGESTION_SORTS:
         sort = "support"
     density, width, height = selectors.suggestion_density()
+    shown = list(selectors.suggestions_list(sort=sort)[:200])
     return render(
         request,
         "engagement/suggestions.html",
         {
-            "suggestions": list(selectors.suggestions_list(sort=sort)[:200]),
+            "suggestions": shown,
+            "map_data": selectors.suggestions_map_data(shown),
+            "map_bounds": selectors.service_area_bounds(),
             "sort": sort,
             "sorts": selectors.SUGGESTION_SORTS,
             "density": density,
@@ -134,14 +137,18 @@ def suggestion_new(request):
         except DomainError as exc:
             if exc.status in (403, 404) and exc.code != "postcode_unknown":
                 raise
-            add_domain_error(form, exc, field_map={"area_codes": "areas"})
+            add_domain_error(form, exc, field_map={"area_codes": "areas", "map": "postcode"})
         else:
             messages.success(request, "Thank you. Your suggestion has been published.")
             return redirect("engagement:suggestion", s.pk)
     return render(
         request,
         "engagement/suggestion_form.html",
-        {"form": form, "verified": services.profile_get(user=request.user).is_verified},
+        {
+            "form": form,
+            "verified": services.profile_get(user=request.user).is_verified,
+            "map_bounds": selectors.service_area_bounds(),
+        },
         status=400 if form.is_bound else 200,
     )
 
@@ -155,6 +162,7 @@ def suggestion_detail(request, pk):
         "engagement/suggestion_detail.html",
         {
             "s": s,
+            "map_data": selectors.suggestions_map_data([s]),
             "supported": supported,
             "can_decide": s.status == SuggestionStatus.OPEN and perms.is_admin(user),
             **_comments_context(request, "suggestion", s),
@@ -182,6 +190,7 @@ def suggestion_support(request, pk):
             "engagement/suggestion_detail.html",
             {
                 "s": s,
+                "map_data": selectors.suggestions_map_data([s]),
                 "supported": s.supports.filter(user=request.user).exists(),
                 "error": exc.message,
                 "can_decide": False,

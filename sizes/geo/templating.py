@@ -93,5 +93,6 @@ GLOBALS = {
     "geo_zone_map": geo_zone_map,
     "geo_zone_overlaps": geo_zone_overlaps,
     "geo_register_map": geo_register_map,
+    "geo_map_settings": map_settings,
     "geo_variation_conflicts": variation_conflicts_for,
 }

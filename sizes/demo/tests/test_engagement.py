@@ -20,7 +20,9 @@ def test_demo_engagement_loads_once(settings):
     today = timezone.localdate()
     assert load(today=today)["created"] is False  # ... so loading it again adds nothing
     zone = Zone.objects.get(slug=SLUG)
-    assert Suggestion.objects.count() == 3
+    assert Suggestion.objects.count() == 4
+    drawn = Suggestion.objects.get(area__isnull=False)
+    assert drawn.wards.exists() and drawn.lat is None
     statuses = sorted(Idea.objects.filter(zone=zone).values_list("status", flat=True))
     assert statuses == sorted([IdeaStatus.ADOPTED, IdeaStatus.DECLINED, IdeaStatus.OPEN])
     adopted = Idea.objects.get(status=IdeaStatus.ADOPTED)
@@ -33,4 +35,4 @@ def test_demo_engagement_loads_once(settings):
     assert Meeting.objects.filter(zone=zone, ends_at__lt=now).exclude(minutes="").exists()
     assert Meeting.objects.filter(zone=zone, starts_at__gt=now).exists()
     assert load(today=today + dt.timedelta(days=1))["created"] is False
-    assert Suggestion.objects.count() == 3
+    assert Suggestion.objects.count() == 4

@@ -1,6 +1,7 @@
 // SIZes maps (Leaflet, served locally). Every map is a `hidden` element with
-// `data-sizes-map="zone" | "register" | "draw"`; this script shows and starts it. Data comes
-// from data- attributes and <script type="application/json"> blocks, never inline code.
+// `data-sizes-map="zone" | "register" | "draw" | "suggest" | "places"`; this script shows and
+// starts it. Data comes from data- attributes and <script type="application/json"> blocks,
+// never inline code.
 // Tiles are drawn only when the site sets SIZES_TILE_URL; outlines draw without them.
 (function () {
   "use strict";
@@ -37,6 +38,11 @@
       }).addTo(map);
     }
     map.setView([54.0, -2.5], 5);
+    // data-bounds="min_lon,min_lat,max_lon,max_lat": open on this area (the service area).
+    var b = (el.getAttribute("data-bounds") || "").split(",").map(Number);
+    if (b.length === 4 && b.every(isFinite)) {
+      map.fitBounds([[b[1], b[0]], [b[3], b[2]]]);
+    }
     return map;
   }
 
@@ -138,7 +144,10 @@
     load();
   }
 
-  function drawMap(el) {
+  // A map for drawing. options.point: a point tool too; options.single: keep only the last
+  // shape drawn (a suggestion is one place).
+  function drawMap(el, options) {
+    options = options || {};
     var map = start(el);
     var target = document.getElementById(el.getAttribute("data-target"));
     var current = readJson(el.getAttribute("data-geojson"));
@@ -180,7 +189,7 @@
     map.pm.addControls({
       position: "topleft",
       drawMarker: false,
-      drawCircleMarker: false,
+      drawCircleMarker: !!options.point,
       drawPolyline: false,
       drawRectangle: true,
       drawPolygon: true,
@@ -199,6 +208,13 @@
       }
     }
     map.on("pm:create", function (e) {
+      if (options.single) {
+        drawn.eachLayer(function (layer) {
+          if (layer !== e.layer) {
+            drawn.removeLayer(layer);
+          }
+        });
+      }
       e.layer.on("pm:edit", write);
       write();
     });
@@ -208,7 +224,45 @@
     });
   }
 
-  var kinds = { zone: zoneMap, register: registerMap, draw: drawMap };
+  // Places (suggestions): points and areas from a JSON block, each linking to its page.
+  function placesMap(el) {
+    var data = readJson(el.getAttribute("data-geojson"));
+    var map = start(el);
+    if (!data) {
+      return;
+    }
+    var layer = L.geoJSON(data, {
+      style: function () { return CORE; },
+      pointToLayer: function (f, latlng) {
+        return L.circleMarker(latlng, { radius: 7, color: "#0b0c0c", weight: 1, fillColor: "#1d70b8", fillOpacity: 0.9 });
+      },
+      onEachFeature: function (feature, lyr) {
+        var p = feature.properties || {};
+        if (!p.url) {
+          return;
+        }
+        var link = document.createElement("a");
+        link.className = "govuk-link";
+        link.href = p.url;
+        link.textContent = p.name;
+        lyr.bindPopup(link);
+      },
+    }).addTo(map);
+    if (!el.getAttribute("data-bounds")) {
+      fit(map, layer);
+      if ((data.features || []).length === 1 && data.features[0].geometry.type === "Point") {
+        map.setZoom(15);
+      }
+    }
+  }
+
+  var kinds = {
+    zone: zoneMap,
+    register: registerMap,
+    draw: drawMap,
+    suggest: function (el) { drawMap(el, { point: true, single: true }); },
+    places: placesMap,
+  };
   var maps = document.querySelectorAll("[data-sizes-map]");
   for (var i = 0; i < maps.length; i++) {
     var kind = kinds[maps[i].getAttribute("data-sizes-map")];
