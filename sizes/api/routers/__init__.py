@@ -22,7 +22,7 @@ ROUTERS = [
     ("/variations", variations.router),
     ("/organisations", organisations.router),
     ("/reviews", reviews.router),
-    ("/budgets", resources.router),
+    ("", resources.router),
     ("", history.router),
     ("", outcomes.router),
     ("", lookup.router),

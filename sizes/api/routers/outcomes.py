@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated
 
 from ninja import Path, Schema
 from pydantic import Field
@@ -15,6 +16,7 @@ from sizes.api.schemas import Slug
 from sizes.outcomes.grades import zone_grade
 from sizes.outcomes.models import Measurement
 from sizes.outcomes.selectors import zone_indicators
+from sizes.outcomes.sroi import calculate_from_dict
 
 router = ApiRouter(tags=["outcomes"])
 
@@ -142,3 +144,131 @@ def zone_grade_view(request, slug: Path[Slug]):
     for the next one. Computed from the register now."""
     zone = selectors.public_zone(slug=slug)
     return {"zone": zone.slug, **zone_grade(zone=zone).as_dict()}
+
+
+# --- the SROI calculator ---------------------------------------------------------------------
+
+# The calculator (sizes.outcomes.sroi) checks every value itself and reports each problem with
+# its path (`outcomes[0].deadweight_pct`); this schema documents the input and keeps its size
+# bounded, and lets numbers be given as JSON numbers or as strings ("1,250.50").
+NumberIn = float | int | Annotated[str, Field(max_length=40)] | None
+TextIn = Annotated[str, Field(max_length=1000)] | None
+
+
+class SroiInvestmentIn(Schema):
+    partner: TextIn = Field(None, description="Who put it in.")
+    money: NumberIn = Field(None, description="Pounds.")
+    in_kind: NumberIn = Field(None, description="In-kind contributions valued in pounds.")
+    in_kind_description: TextIn = None
+
+
+class SroiProxyIn(Schema):
+    value: NumberIn = Field(None, description="The value of one unit of the outcome, pounds.")
+    unit: TextIn = None
+    year: NumberIn = Field(None, description="The price year of the value.")
+    source: TextIn = None
+
+
+class SroiOutcomeIn(Schema):
+    name: TextIn = None
+    stakeholder: TextIn = None
+    quantity: NumberIn = None
+    proxy: SroiProxyIn | None = None
+    duration_years: NumberIn = None
+    deadweight_pct: NumberIn = None
+    displacement_pct: NumberIn = None
+    attribution_pct: NumberIn = None
+    drop_off_pct: NumberIn = None
+
+
+class SroiIn(Schema):
+    """What went in (investments) and what came out (outcomes valued with financial proxies).
+    See docs/outcomes-and-sroi.md for each term."""
+
+    title: TextIn = None
+    discount_rate_pct: NumberIn = Field(None, description="Default 3.5 (the Green Book).")
+    first_year_discounted: bool | None = None
+    investments: list[SroiInvestmentIn] | None = Field(None, max_length=100)
+    outcomes: list[SroiOutcomeIn] | None = Field(None, max_length=100)
+
+
+class SroiConventions(Schema):
+    discount_rate_pct: float
+    first_year_discounted: bool
+    rounding: str
+
+
+class SroiInvestmentOut(Schema):
+    partner: str
+    money: float
+    in_kind: float
+    in_kind_description: str
+    total: float
+
+
+class SroiInvestmentTotals(Schema):
+    total: float
+    by_partner: list[SroiInvestmentOut]
+
+
+class SroiProxyOut(Schema):
+    value: float
+    unit: str
+    year: int | None
+    source: str
+
+
+class SroiOutcomeOut(Schema):
+    name: str
+    stakeholder: str
+    quantity: float
+    proxy: SroiProxyOut
+    duration_years: int
+    deadweight_pct: float
+    displacement_pct: float
+    attribution_pct: float
+    drop_off_pct: float
+    impact: float
+    values_by_year: list[float]
+    present_values_by_year: list[float]
+    present_value: float
+
+
+class SroiYearOut(Schema):
+    year: int
+    value: float
+    discount_factor: float
+    present_value: float
+
+
+class SroiSensitivityOut(Schema):
+    assumption: str
+    change: str
+    sroi_ratio: float
+    below_one: bool
+
+
+class SroiOut(Schema):
+    """The whole calculation, rounded (money and ratios to 2 dp, payback to 0.1 month)."""
+
+    title: str
+    conventions: SroiConventions
+    investment: SroiInvestmentTotals
+    outcomes: list[SroiOutcomeOut]
+    years: list[SroiYearOut]
+    total_present_value: float
+    net_present_value: float
+    sroi_ratio: float
+    net_sroi_ratio: float
+    payback_months: float | None
+    sensitivity: list[SroiSensitivityOut]
+    below_one_if: list[str]
+
+
+@router.post("/sroi/calculate", response={200: SroiOut}, summary="Calculate an SROI ratio")
+def sroi_calculate(request, payload: SroiIn):
+    """The SROI calculator: the same engine as `sizes sroi` and the zone page. Calculates only:
+    nothing is stored, so it needs no token. Every problem in the input is listed at once
+    (400 `sroi_invalid`, each with its path, e.g. `outcomes[0].deadweight_pct`); no investment
+    gives 400 `sroi_ratio_undefined`."""
+    return calculate_from_dict(payload.dict(exclude_unset=True))
