@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run install test test-install lint format lock demo clean bench bench-install
+.PHONY: run install test test-install lint format lock demo clean soak bench bench-install
 
 run: install
 	$(BIN)/sizes demo --port $(PORT)
@@ -31,6 +31,12 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.lock
 # Chromium is installed; CI installs it). DATABASE_URL=postgres://... runs it on PostgreSQL.
 test: test-install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Load, soak and a database outage (issue 10 items 5 and 8; docs/reliability.md): gunicorn with
+# 2 workers on a private PostgreSQL cluster (made if missing, on SOAK_PG_PORT=5439; never the
+# machine's main cluster), SOAK_SECONDS=600 at SOAK_RATE=5 requests a second; see soak/run.py.
+soak: install
+	$(BIN)/python soak/run.py
 
 lint: test-install
 	$(BIN)/ruff check .
