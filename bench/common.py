@@ -418,3 +418,96 @@ def throwaway_database(ctx: Context, label: str, *, postgis: bool = True) -> Ite
         yield dsn
     finally:
         drop_database(ctx, dsn)
+
+
+# --- handing data to child processes and to Django ----------------------------------------------
+
+
+def save_shapes(path: Path, shapes: list[tuple]) -> Path:
+    """Write (core, outer) pairs as WKB (a child process reads them with load_shapes)."""
+    cores = shapely.to_wkb(np.array([s[0] for s in shapes], dtype=object))
+    outers = shapely.to_wkb(np.array([s[1] for s in shapes], dtype=object))
+    with open(path, "wb") as fh:
+        for blob in (*cores, *outers):
+            fh.write(len(blob).to_bytes(4, "little"))
+            fh.write(blob)
+    return path
+
+
+def load_shapes(path: Path) -> list[tuple]:
+    data = Path(path).read_bytes()
+    blobs, pos = [], 0
+    while pos < len(data):
+        size = int.from_bytes(data[pos : pos + 4], "little")
+        blobs.append(data[pos + 4 : pos + 4 + size])
+        pos += 4 + size
+    geoms = shapely.from_wkb(np.array(blobs, dtype=object))
+    half = len(geoms) // 2
+    return list(zip(geoms[:half].tolist(), geoms[half:].tolist(), strict=True))
+
+
+def django_setup(ctx: Context | None = None, database_url: str | None = None) -> None:
+    """Configure SIZes' Django settings in this process (SQLite in the workdir by default)."""
+    workdir = ctx.workdir if ctx else Context().workdir
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sizes.settings")
+    os.environ.setdefault("SIZES_DATA_DIR", str(workdir / "data"))
+    if database_url:
+        os.environ["DATABASE_URL"] = database_url
+    import django
+
+    django.setup()
+
+
+def load_postgis_zones(dsn: str, shapes: list[tuple], table: str = "zones") -> float:
+    """Create `table` (id, core, outer_area) with GiST indexes and load the shapes; seconds."""
+    import psycopg
+
+    start = time.perf_counter()
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f"DROP TABLE IF EXISTS {table}")
+        conn.execute(
+            f"CREATE TABLE {table} (id integer PRIMARY KEY, core geometry(Geometry, 4326) "
+            "NOT NULL, outer_area geometry(Geometry, 4326) NOT NULL)"
+        )
+        cores = shapely.to_wkb(np.array([s[0] for s in shapes], dtype=object), hex=True)
+        outers = shapely.to_wkb(np.array([s[1] for s in shapes], dtype=object), hex=True)
+        with (
+            conn.cursor() as cur,
+            cur.copy(f"COPY {table} (id, core, outer_area) FROM STDIN") as cp,
+        ):
+            for i, (c, o) in enumerate(zip(cores, outers, strict=True)):
+                cp.write_row((i, f"SRID=4326;{c}", f"SRID=4326;{o}"))
+        conn.execute(f"CREATE INDEX ON {table} USING gist (outer_area)")
+        conn.execute(f"CREATE INDEX ON {table} USING gist (core)")
+        conn.execute(f"ANALYZE {table}")
+    return time.perf_counter() - start
+
+
+def load_postgis_points(dsn: str, lons, lats, table: str = "pts") -> float:
+    """Create `table` (id, geom) of points with a GiST index; seconds."""
+    import psycopg
+
+    start = time.perf_counter()
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f"DROP TABLE IF EXISTS {table}")
+        conn.execute(f"CREATE TABLE {table} (id integer PRIMARY KEY, lon float8, lat float8)")
+        with conn.cursor() as cur, cur.copy(f"COPY {table} (id, lon, lat) FROM STDIN") as cp:
+            for i, (x, y) in enumerate(
+                zip(np.asarray(lons).tolist(), np.asarray(lats).tolist(), strict=True)
+            ):
+                cp.write_row((i, x, y))
+        conn.execute(f"ALTER TABLE {table} ADD COLUMN geom geometry(Point, 4326)")
+        conn.execute(f"UPDATE {table} SET geom = ST_SetSRID(ST_MakePoint(lon, lat), 4326)")
+        conn.execute(f"CREATE INDEX ON {table} USING gist (geom)")
+        conn.execute(f"VACUUM ANALYZE {table}")
+    return time.perf_counter() - start
+
+
+def backend_peak_rss_mb(conn) -> float | None:
+    """Peak resident memory (VmHWM) of this connection's PostgreSQL backend, in MiB."""
+    pid = conn.execute("SELECT pg_backend_pid()").fetchone()[0]
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM"):
+                return int(line.split()[1]) / 1024
+    return None
