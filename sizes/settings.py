@@ -209,6 +209,10 @@ SIZES_TILE_ATTRIBUTION = os.environ.get("SIZES_TILE_ATTRIBUTION", "")
 # (comma-separated, or * for any); empty allows none.
 SIZES_API_CORS_ORIGINS = os.environ.get("SIZES_API_CORS_ORIGINS", "")
 
+# Outcomes (docs/outcomes-and-sroi.md): a deflator series (CSV year,index) used to put SROI
+# financial proxies stated in other years' prices into the analysis's price year; empty: none.
+SIZES_DEFLATORS_FILE = os.environ.get("SIZES_DEFLATORS_FILE", "")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

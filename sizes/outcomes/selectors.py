@@ -12,7 +12,14 @@ from django.db.models import Q, QuerySet
 
 from sizes.geo.geometry import from_geojson
 from sizes.geo.models import ReferenceArea, ZoneBoundary
-from sizes.outcomes.models import AREA_LEVELS, Indicator, Lesson, Measurement, Polarity
+from sizes.outcomes.models import (
+    AREA_LEVELS,
+    FinancialProxy,
+    Indicator,
+    Lesson,
+    Measurement,
+    Polarity,
+)
 
 MIN_PERIODS_EACH_SIDE = 1
 
@@ -379,3 +386,29 @@ def evidence_summary_text(snapshot: dict) -> str:
 
 def is_area_level(indicator: Indicator) -> bool:
     return indicator.geography_level in AREA_LEVELS
+
+
+@dataclass(frozen=True)
+class ProxyRow:
+    proxy: FinancialProxy
+    uprated_value: Decimal | None  # in `uprated_year` prices, when a deflator series allows
+
+
+def financial_proxies(*, value_type: str = "") -> tuple[list[ProxyRow], int | None]:
+    """The proxy library for its public page, and the price year values are uprated to: the
+    latest year of the site's deflator series (None: no series configured, nothing uprated)."""
+    from sizes.outcomes.sroi import Proxy, configured_deflators, uprate
+
+    qs = FinancialProxy.objects.order_by("outcome", "-price_year", "pk")
+    if value_type:
+        qs = qs.filter(value_type=value_type)
+    series = configured_deflators()
+    to_year = max(series) if series else None
+    rows = []
+    for p in qs[:1000]:
+        uprated, _ = uprate(
+            Proxy(value=p.value, year=p.price_year), price_year=to_year, deflators=series
+        )
+        changed = uprated.stated_value is not None
+        rows.append(ProxyRow(p, uprated.value.quantize(Decimal("0.01")) if changed else None))
+    return rows, to_year

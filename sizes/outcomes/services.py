@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
@@ -35,7 +37,7 @@ from sizes.outcomes.models import (
     VariationAdoption,
 )
 from sizes.outcomes.periods import parse_period
-from sizes.outcomes.sroi import calculate, sroi_input_from_dict
+from sizes.outcomes.sroi import calculate_from_dict
 from sizes.zones.models import ENDED
 
 MAX_VALUE = Decimal("1e13")
@@ -517,7 +519,7 @@ def sroi_analysis_save(
             message="Enter the period the analysis covers, ending on or after it starts.",
             field="period_end",
         )
-    result = calculate(sroi_input_from_dict(inputs)).to_dict()
+    result = calculate_from_dict(inputs)
     with transaction.atomic():
         analysis = SROIAnalysis.objects.create(
             zone=zone,
@@ -593,6 +595,11 @@ def financial_proxies_import(*, actor, rows: list[dict], allow_restricted: bool 
         where = f"Line {i}"
         try:
             value = _decimal(row.get("value"), field="value", label="the value")
+            if value < 0:
+                raise DomainError(
+                    code="value_negative",
+                    message="the value must be 0 or more (record a harm as its own outcome).",
+                )
             year = int(str(row.get("price_year", "")).strip())
             if not 1950 <= year <= 2100:
                 raise ValueError
@@ -621,6 +628,31 @@ def financial_proxies_import(*, actor, rows: list[dict], allow_restricted: bool 
                     f"{where}: value type must be wellbeing, fiscal, economic or market.",
                     "value_type",
                 )
+            )
+            continue
+        url = (row.get("source_url") or "").strip()
+        if url:
+            try:
+                URLValidator(schemes=["http", "https"])(url)
+            except ValidationError:
+                problems.append(
+                    Problem(
+                        "source_url",
+                        f"{where}: the source URL must be a web address starting https:// "
+                        "or http://.",
+                        "source_url",
+                    )
+                )
+                continue
+        too_long = [
+            c
+            for c in PROXY_COLUMNS
+            if c not in ("value", "price_year")
+            and len((row.get(c) or "").strip()) > FinancialProxy._meta.get_field(c).max_length
+        ]
+        if too_long:
+            problems.append(
+                Problem("too_long", f"{where}: {', '.join(too_long)} is too long.", too_long[0])
             )
             continue
         text = f"{row.get('source', '')} {row.get('licence', '')}".lower()

@@ -70,12 +70,18 @@ class Investment:
 
 @dataclass(frozen=True)
 class Proxy:
-    """A financial proxy: the value of one unit of the outcome, in the prices of `year`."""
+    """A financial proxy: the value of one unit of the outcome, in the prices of `year`.
+
+    When the analysis set a price year and the proxy was stated in another year's prices,
+    `value` and `year` are the uprated figures and `stated_value`/`stated_year` what the input
+    said (see `uprate`)."""
 
     value: Decimal
     unit: str = ""
     year: int | None = None
     source: str = ""
+    stated_value: Decimal | None = None
+    stated_year: int | None = None
 
 
 @dataclass(frozen=True)
@@ -100,6 +106,10 @@ class SROIInput:
     # convention, the first year is "year 0" and is not discounted.
     first_year_discounted: bool = True
     title: str = ""
+    # The prices the analysis is in (None: as each proxy states), and notes on proxies whose
+    # price year differs from it (or from each other).
+    price_year: int | None = None
+    price_notes: tuple[str, ...] = ()
 
     @property
     def total_investment(self) -> Decimal:
@@ -155,6 +165,8 @@ class SROIResult:
             "conventions": {
                 "discount_rate_pct": _num(self.input.discount_rate_pct),
                 "first_year_discounted": self.input.first_year_discounted,
+                "price_year": self.input.price_year,
+                "price_notes": list(self.input.price_notes),
                 "rounding": "money to 2 dp, ratios to 2 dp, payback to 0.1 month, half up",
             },
             "investment": {
@@ -180,6 +192,10 @@ class SROIResult:
                         "unit": src.proxy.unit,
                         "year": src.proxy.year,
                         "source": src.proxy.source,
+                        "stated_value": (
+                            None if src.proxy.stated_value is None else _num(src.proxy.stated_value)
+                        ),
+                        "stated_year": src.proxy.stated_year,
                     },
                     "duration_years": src.duration_years,
                     "deadweight_pct": _num(src.deadweight_pct),
@@ -415,8 +431,80 @@ def calculate(data: SROIInput) -> SROIResult:
 
 def calculate_from_dict(payload: object) -> dict:
     """Check a JSON-style input and return the rounded results: the one entry point for the
-    page, the endpoint and the command."""
-    return calculate(sroi_input_from_dict(payload)).to_dict()
+    page, the endpoint and the command. Proxies are uprated with the input's own `deflators`,
+    or else the series configured for the site (`configured_deflators`)."""
+    return calculate(sroi_input_from_dict(payload, deflators=configured_deflators())).to_dict()
+
+
+# --- Price years -----------------------------------------------------------------------------
+
+
+def configured_deflators() -> dict[int, Decimal]:
+    """The site's deflator series (`SIZES_DEFLATORS_FILE`: CSV with columns year,index), or
+    none. SIZES ships no series: the HM Treasury GDP deflators are published as a spreadsheet
+    each quarter; a site that wants uprating saves the years it needs as that CSV."""
+    try:
+        from django.conf import settings
+
+        path = getattr(settings, "SIZES_DEFLATORS_FILE", "")
+    except ImportError:  # used outside Django
+        return {}
+    if not path:
+        return {}
+    return deflators_from_csv(path)
+
+
+def deflators_from_csv(path) -> dict[int, Decimal]:
+    """Read a deflator series (year,index per line; a header line is allowed)."""
+    import csv
+
+    series: dict[int, Decimal] = {}
+    problems = []
+    with open(path, newline="", encoding="utf-8-sig") as fh:
+        for n, row in enumerate(csv.reader(fh), start=1):
+            if not row or (n == 1 and not row[0].strip().isdigit()):
+                continue
+            try:
+                year, index = int(row[0]), Decimal(row[1].strip())
+                if not (MIN_PRICE_YEAR <= year <= MAX_PRICE_YEAR and index.is_finite()):
+                    raise ValueError
+                if index <= 0:
+                    raise ValueError
+            except (ValueError, IndexError, InvalidOperation):
+                problems.append(
+                    Problem("deflator_invalid", f"Line {n}: expected a year and a positive index.")
+                )
+                continue
+            series[year] = index
+    if problems:
+        raise DomainError(
+            code="deflators_invalid",
+            message=f"The deflator series in {path} has problems.",
+            details=problems,
+        )
+    return series
+
+
+def uprate(proxy: Proxy, *, price_year: int | None, deflators: dict[int, Decimal]):
+    """(the proxy in `price_year` prices, or as stated; a note when its price year differs).
+
+    value in year P = stated value × index(P) ÷ index(stated year), the usual rebasing with a
+    GDP deflator. Without both indices the proxy is kept as stated and the note says so."""
+    if price_year is None or proxy.year is None or proxy.year == price_year:
+        return proxy, None
+    if proxy.year in deflators and price_year in deflators:
+        value = proxy.value * deflators[price_year] / deflators[proxy.year]
+        uprated = replace(
+            proxy, value=value, year=price_year, stated_value=proxy.value, stated_year=proxy.year
+        )
+        return uprated, (
+            f"uprated from {proxy.year} to {price_year} prices "
+            f"(index {_num(deflators[proxy.year])} → {_num(deflators[price_year])})"
+        )
+    return proxy, (
+        f"in {proxy.year} prices, not uprated to {price_year}: no deflator index for "
+        f"{proxy.year if proxy.year not in deflators else price_year}"
+    )
 
 
 # --- Parsing and checking input --------------------------------------------------------------
@@ -528,9 +616,42 @@ def _list(r: _Reader, data: dict, key: str, label: str) -> list:
     return items
 
 
-def sroi_input_from_dict(data: object) -> SROIInput:
+def _deflators(r: _Reader, raw) -> dict[int, Decimal]:
+    """`deflators` in the input: an object of year → positive index."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict) or len(raw) > MAX_ITEMS:
+        r.problem(
+            "deflators", "not_an_object", 'Deflators must be like {"2019": 100, "2024": 117.3}.'
+        )
+        return {}
+    series = {}
+    for key, value in raw.items():
+        year = r.integer(
+            {"year": key},
+            "year",
+            "deflators",
+            f"Deflator year {key!r}",
+            minimum=MIN_PRICE_YEAR,
+            maximum=MAX_PRICE_YEAR,
+            required=True,
+        )
+        before = len(r.problems)
+        index = r.number({"index": value}, "index", "deflators", f"Deflator index for {key}")
+        if year is not None and len(r.problems) == before:
+            if index <= 0:
+                r.problem("deflators", "not_positive", f"Deflator index for {key} must be above 0.")
+            else:
+                series[year] = index
+    return series
+
+
+def sroi_input_from_dict(data: object, *, deflators: dict | None = None) -> SROIInput:
     """Check a JSON-style input and build an `SROIInput`, or raise one DomainError listing
-    every problem (code `sroi_invalid`; a zero investment alone gives `sroi_ratio_undefined`)."""
+    every problem (code `sroi_invalid`; a zero investment alone gives `sroi_ratio_undefined`).
+
+    With a `price_year`, proxies stated in other years' prices are uprated using the input's
+    `deflators`, else the `deflators` given here (the site's series)."""
     if not isinstance(data, dict):
         raise DomainError(
             code="sroi_invalid",
@@ -555,6 +676,17 @@ def sroi_input_from_dict(data: object) -> SROIInput:
             "Say whether the first year is discounted with true or false.",
         )
         first = True
+
+    price_year = r.integer(
+        data,
+        "price_year",
+        "price_year",
+        "Price year",
+        minimum=MIN_PRICE_YEAR,
+        maximum=MAX_PRICE_YEAR,
+        required=False,
+    )
+    series = _deflators(r, data.get("deflators")) if "deflators" in data else (deflators or {})
 
     investments = []
     raw_investments = _list(r, data, "investments", "Investments")
@@ -664,12 +796,27 @@ def sroi_input_from_dict(data: object) -> SROIInput:
             message="The SROI input has problems; nothing was calculated.",
             details=r.problems,
         )
+    notes = []
+    for i, o in enumerate(outcomes):
+        proxy, note = uprate(o.proxy, price_year=price_year, deflators=series)
+        if note:
+            notes.append(f"Outcome {i + 1} ({o.name}): proxy {note}.")
+            outcomes[i] = replace(o, proxy=proxy)
+    stated_years = sorted({o.proxy.year for o in outcomes if o.proxy.year is not None})
+    if price_year is None and len(stated_years) > 1:
+        notes.append(
+            "The proxies are in different years' prices ("
+            + ", ".join(str(y) for y in stated_years)
+            + "): set price_year (and a deflator series) to put them in one year's prices."
+        )
     result = SROIInput(
         investments=tuple(investments),
         outcomes=tuple(outcomes),
         discount_rate_pct=rate,
         first_year_discounted=first,
         title=title,
+        price_year=price_year,
+        price_notes=tuple(notes),
     )
     _require_investment(result)
     return result

@@ -38,4 +38,5 @@ urlpatterns = [
         name="adoption_new",
     ),
     path("lessons/", views.lessons, name="lessons"),
+    path("financial-proxies/", views.proxies, name="proxies"),
 ]

@@ -15,7 +15,7 @@ from sizes.outcomes import charts, forms, selectors, services
 from sizes.outcomes import permissions as perms
 from sizes.outcomes.grades import zone_grade
 from sizes.outcomes.http import problem_response
-from sizes.outcomes.models import ComparisonArea, Indicator, SROIAnalysis
+from sizes.outcomes.models import ComparisonArea, FinancialProxy, Indicator, SROIAnalysis
 from sizes.outcomes.sroi import calculate_from_dict
 from sizes.zones.forms import add_domain_error
 from sizes.zones.models import Theme
@@ -224,6 +224,24 @@ def lessons(request):
             "themes": Theme.objects.filter(lessons__published=True).distinct(),
         },
         status=200 if not f.is_bound or f.is_valid() else 400,
+    )
+
+
+def proxies(request):
+    """The financial proxy library: every value with its source, licence and price year."""
+    value_type = request.GET.get("type", "")
+    if value_type not in FinancialProxy.ValueType.values:
+        value_type = ""
+    rows, uprated_year = selectors.financial_proxies(value_type=value_type)
+    return render(
+        request,
+        "outcomes/proxies.html",
+        {
+            "rows": rows,
+            "uprated_year": uprated_year,
+            "value_type": value_type,
+            "value_types": FinancialProxy.ValueType.choices,
+        },
     )
 
 

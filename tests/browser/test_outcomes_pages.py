@@ -28,6 +28,23 @@ def demo_evidence(db):
 
 
 def test_outcomes_pages_are_accessible(page, axe_check, page_problems, demo_evidence):
+    from sizes.outcomes.services import financial_proxies_import
+
+    financial_proxies_import(
+        actor=None,
+        rows=[
+            {
+                "outcome": "Regular physical activity",
+                "unit": "per person a year",
+                "value": "100",
+                "price_year": "2023",
+                "value_type": "wellbeing",
+                "source": "Own survey",
+                "source_url": "https://example.org/survey",
+                "licence": "Open Government Licence v3.0",
+            }
+        ],
+    )
     activity = Indicator.objects.get(outcome__zone__slug=SLUG, unit="%")
     analysis = SROIAnalysis.objects.get(zone__slug=SLUG)
     for url in (
@@ -36,6 +53,8 @@ def test_outcomes_pages_are_accessible(page, axe_check, page_problems, demo_evid
         f"/zones/{SLUG}/sroi/{analysis.pk}/",
         "/lessons/",
         "/lessons/?q=nothing&theme=health-and-well-being",
+        "/financial-proxies/",
+        "/financial-proxies/?type=fiscal",
     ):
         response = page.goto(url, wait_until="load")
         assert response.status == 200, url
