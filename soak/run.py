@@ -7,9 +7,10 @@ What it does, all on loopback:
 2. starts gunicorn with 2 workers, as `sizes serve` does;
 3. sends a steady mixed load for SOAK_SECONDS (600) at SOAK_RATE requests a second (5: see
    docs/reliability.md for what a busy 2-core machine holds):
-   pages (home, register, zone pages, variations, lookup), the API (zones, variations, lookup),
-   map data (GeoJSON), and writes through the API with a token (propose a variation; change
-   one with If-Match), about one request in eight a write;
+   pages (home, register, zone pages, variations, lookup, history, accountability), the API
+   (zones, variations, lookup, budgets, outcomes), map data (GeoJSON), the Atom feed, and
+   writes through the API with a token (propose a variation; change one with If-Match), about
+   one request in nine a write;
 4. half-way through, stops the private cluster for SOAK_OUTAGE_SECONDS (20) and starts it again;
 5. samples the workers' memory (RSS) and PIDs, and the machine's load average, every 5 seconds;
 6. writes the figures to soak/results/soak-<time>.json and prints a summary.
@@ -181,7 +182,8 @@ class Load:
         # kind, weight
         ("home", 4), ("register", 12), ("zone_page", 12), ("variations_page", 8),
         ("variation_page", 6), ("lookup_page", 6), ("api_lookup", 10), ("map_geojson", 6),
-        ("boundary_geojson", 6), ("api_zones", 8), ("api_variations", 8),
+        ("boundary_geojson", 6), ("api_zones", 8), ("api_variations", 8), ("api_budgets", 2),
+        ("api_outcomes", 2), ("history_page", 2), ("accountability_page", 1), ("atom_feed", 2),
     ]  # fmt: skip
     WRITES = [("api_propose", 3), ("api_edit", 11)]
     EXPECTED = {"api_propose": 201}
@@ -291,6 +293,11 @@ class Load:
             "boundary_geojson": f"/zones/{zone}/boundary.geojson",
             "api_zones": "/api/v1/zones",
             "api_variations": f"/api/v1/variations?zone={zone}",
+            "api_budgets": f"/api/v1/budgets?zone={zone}",
+            "api_outcomes": f"/api/v1/zones/{zone}/outcomes",
+            "history_page": f"/history/zone/{zone}/",
+            "accountability_page": f"/accountability/zone/{zone}/",
+            "atom_feed": "/feeds/zones.atom",
         }[kind]
 
     def one(self, kind: str, scheduled: float) -> None:
@@ -594,6 +601,11 @@ def main() -> int:
             for v in fixtures["variations"][:60]
             if load.request("GET", f"/variations/{v}/")[0] == 200
         ] or sys.exit("No public variation to read.")
+        # Each worker compiles its templates and fills its caches on first use: do that before
+        # the clock starts, so the warm-up is about the load, not a cold start.
+        for _ in range(2):
+            for kind, _weight in Load.READS:
+                load.request("GET", load.read_path(kind))
         pids_before = worker_pids(server.pid)
         pids_seen = set(pids_before)
         log(f"load: {rate} requests/s for {seconds} s (warm-up {warmup} s), workers "
