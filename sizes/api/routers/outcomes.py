@@ -190,11 +190,22 @@ class SroiIn(Schema):
     first_year_discounted: bool | None = None
     investments: list[SroiInvestmentIn] | None = Field(None, max_length=100)
     outcomes: list[SroiOutcomeIn] | None = Field(None, max_length=100)
+    price_year: NumberIn = Field(
+        None, description="The year whose prices the analysis is in; proxies are uprated to it."
+    )
+    deflators: dict[Annotated[str, Field(max_length=10)], NumberIn] | None = Field(
+        None,
+        max_length=200,
+        description='Price index by year, e.g. {"2019": 100, "2024": 120}; default: the '
+        "site's configured series.",
+    )
 
 
 class SroiConventions(Schema):
     discount_rate_pct: float
     first_year_discounted: bool
+    price_year: int | None
+    price_notes: list[str]
     rounding: str
 
 
@@ -216,6 +227,8 @@ class SroiProxyOut(Schema):
     unit: str
     year: int | None
     source: str
+    stated_value: float | None = Field(description="As given, when uprated to the price year.")
+    stated_year: int | None
 
 
 class SroiOutcomeOut(Schema):

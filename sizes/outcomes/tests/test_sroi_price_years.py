@@ -123,3 +123,20 @@ def test_page_shows_the_stated_and_uprated_values(client, ready_zone):
     assert r.status_code == 200, page
     assert "2024 prices" in page and "uprated from £100.00 in 2019 prices" in page
     assert "Financial proxies from other years" in page
+
+
+@pytest.mark.django_db
+def test_api_and_command_uprate_identically(client, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    payload = analysis(price_year=2024, deflators={"2019": 100, "2024": 120})
+    path = tmp_path / "in.json"
+    path.write_text(json.dumps(payload))
+    out = StringIO()
+    call_command("sroi", str(path), stdout=out)
+    api = client.post("/api/v1/sroi/calculate", payload, content_type="application/json")
+    assert api.status_code == 200
+    assert api.json() == json.loads(out.getvalue()) == calculate_from_dict(payload)
+    assert api.json()["outcomes"][0]["proxy"]["stated_year"] == 2019
