@@ -188,7 +188,8 @@ def expected_version(if_match: str | None, *, required: bool) -> int | None:
     if value.startswith("W/"):
         value = value[2:]
     value = value.strip('"')
-    if not value.isdigit() or len(value) > 12:
+    # isascii: str.isdigit() is also true for "²", which int() refuses.
+    if not (value.isascii() and value.isdigit()) or len(value) > 12:
         raise ApiProblem(
             code="if_match_invalid",
             message='If-Match must name a version, e.g. If-Match: "3".',

@@ -11,6 +11,9 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
+# Comments are at most 5,000 characters; longer text (an import, a future field) is shown as
+# plain text, because pathological Markdown (50,000 asterisks) takes seconds to parse.
+MAX_MARKDOWN_CHARS = 20_000
 
 
 def _validate_link(url: str) -> bool:
@@ -45,7 +48,7 @@ def _md() -> MarkdownIt:
 
 
 def render_comment(body: str, fmt: str = "text") -> Markup:
-    if fmt == "markdown":
+    if fmt == "markdown" and len(body or "") <= MAX_MARKDOWN_CHARS:
         # Safe: markdown-it escapes all text and raw HTML is off; links are checked above.
         return Markup(_md().render(body or ""))  # noqa: S704
     paragraphs = [p for p in (body or "").split("\n\n") if p.strip()]

@@ -107,7 +107,10 @@ def area_m2(geom: BaseGeometry) -> float:
 
 
 def normalise_crs(crs: str | None) -> str | None:
-    """'EPSG:27700', 'epsg:27700', '27700' or an OGC URN → 'EPSG:27700'; None stays None."""
+    """'EPSG:27700', 'epsg:27700', '27700' or an OGC URN → 'EPSG:27700'; None stays None.
+
+    Only EPSG codes (and OGC CRS84) are accepted; anything else raises `crs_unsupported`.
+    """
     if crs is None or str(crs).strip() == "":
         return None
     text = str(crs).strip()
@@ -118,12 +121,20 @@ def normalise_crs(crs: str | None) -> str | None:
         text = f"EPSG:{match.group(1)}"
     if re.search(r"CRS84$", text, re.IGNORECASE):
         return WGS84
+    if not re.fullmatch(r"EPSG:\d{1,6}", text, re.IGNORECASE):
+        # Only EPSG codes: given free text, pyproj searches its database by name, which takes
+        # seconds (a file's `crs` member is anyone's text).
+        raise GeometryError(
+            "crs_unsupported",
+            f"The coordinate reference system “{str(crs)[:60]}” is not recognised. "
+            "Use an EPSG code such as EPSG:4326 or EPSG:27700.",
+        )
     try:
         CRS.from_user_input(text)
     except CRSError as exc:
         raise GeometryError(
             "crs_unsupported",
-            f"The coordinate reference system “{crs}” is not recognised. "
+            f"The coordinate reference system “{str(crs)[:60]}” is not recognised. "
             "Use an EPSG code such as EPSG:4326 or EPSG:27700.",
         ) from exc
     return text.upper() if text.upper().startswith("EPSG:") else text
@@ -144,7 +155,9 @@ def load_json(data: str | bytes) -> object:
         )
     try:
         return json.loads(data)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        # RecursionError: nesting deeper than the decoder's limit ("[[[[..."); ValueError
+        # covers an integer with more digits than Python converts.
         where = ""
         if isinstance(exc, json.JSONDecodeError):
             where = f" (line {exc.lineno}, column {exc.colno}: {exc.msg})"
@@ -162,7 +175,10 @@ def _position(value, where: str) -> tuple[float, float]:
             f"Every position must be a pair of numbers [longitude, latitude]; {where} is "
             f"{json.dumps(value)[:60]}.",
         )
-    x, y = float(value[0]), float(value[1])
+    try:
+        x, y = float(value[0]), float(value[1])
+    except OverflowError:  # an integer too large for a float: 1 followed by 400 zeros
+        x = y = math.inf
     if not (math.isfinite(x) and math.isfinite(y)):
         raise GeometryError(
             "coordinates_invalid",
@@ -196,15 +212,30 @@ def _polygon_rings(value, where: str) -> list[list[tuple[float, float]]]:
     ]
 
 
-def _polygons_from_geometry(obj, where: str) -> list[list[list[tuple[float, float]]]]:
+# GeometryCollections inside GeometryCollections (RFC 7946 says to avoid them): how deep we go.
+MAX_COLLECTION_DEPTH = 8
+
+
+def _polygons_from_geometry(
+    obj, where: str, depth: int = 0
+) -> list[list[list[tuple[float, float]]]]:
     """The polygons (each a list of rings) in one GeoJSON geometry object."""
     if not isinstance(obj, dict) or "type" not in obj:
         raise GeometryError("geojson_invalid", f"{where} is not a GeoJSON geometry.")
     kind = obj["type"]
     if kind == "GeometryCollection":
+        if depth >= MAX_COLLECTION_DEPTH:
+            raise GeometryError(
+                "geojson_invalid",
+                f"The GeometryCollections are nested more than {MAX_COLLECTION_DEPTH} deep; "
+                "send the polygons in one collection.",
+            )
+        parts = obj.get("geometries") or []
+        if not isinstance(parts, list):
+            raise GeometryError("geojson_invalid", f"{where} has no geometries list.")
         polygons = []
-        for i, part in enumerate(obj.get("geometries") or []):
-            polygons.extend(_polygons_from_geometry(part, f"{where}, part {i + 1}"))
+        for i, part in enumerate(parts):
+            polygons.extend(_polygons_from_geometry(part, f"{where}, part {i + 1}", depth + 1))
         return polygons
     if kind not in ("Polygon", "MultiPolygon"):
         raise GeometryError(
@@ -268,6 +299,14 @@ def _legacy_crs(obj) -> str | None:
 def _check_range(coords: np.ndarray, crs: str | None) -> None:
     if crs not in (None, WGS84):
         return
+    if not np.isfinite(coords).all():
+        # Input positions are finite (see _position); a reprojection can still give inf or NaN
+        # for points far outside the area a projection covers.
+        raise GeometryError(
+            "coordinates_out_of_range",
+            "Some positions cannot be converted to longitude and latitude: they lie far "
+            "outside the area the coordinate reference system covers. Check the CRS.",
+        )
     lon, lat = coords[:, 0], coords[:, 1]
     if (np.abs(lon) <= 180).all() and (np.abs(lat) <= 90).all():
         return
@@ -388,7 +427,7 @@ def geometry_from_geojson(data: str | bytes | dict, *, crs: str | None = None) -
     `crs` names the CRS of the coordinates when it is not WGS84 (e.g. "EPSG:27700"); a legacy
     GeoJSON `crs` member in the data is honoured too.
     """
-    obj = data if isinstance(data, dict) else load_json(data)
+    obj = load_json(data) if isinstance(data, str | bytes | bytearray) else data
     crs = normalise_crs(crs) or normalise_crs(_legacy_crs(obj))
     polygons = _collect_polygons(obj)
     if not polygons:
@@ -440,7 +479,7 @@ def from_geojson(obj: dict) -> BaseGeometry:
 def _metres(value, label: str, *, allow_zero: bool = False) -> float:
     try:
         number = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         number = float("nan")
     if not math.isfinite(number) or number < 0 or (number == 0 and not allow_zero):
         raise GeometryError(
@@ -455,7 +494,7 @@ def check_lat_lon(lat, lon) -> tuple[float, float]:
     """Validate a latitude and longitude given separately; return them as floats."""
     try:
         lat_f, lon_f = float(lat), float(lon)
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, OverflowError) as exc:
         raise GeometryError(
             "coordinates_invalid", "Latitude and longitude must be numbers, like 52.43, -1.93."
         ) from exc

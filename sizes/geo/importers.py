@@ -86,7 +86,7 @@ def import_boundaries(
         raise ImportFailed(f"Cannot read {path}: {exc.strerror}.", code="file_unreadable") from exc
     try:
         data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise ImportFailed(f"{path} is not valid JSON: {exc}.", code="geojson_malformed") from exc
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
         raise ImportFailed(f"{path} is not a GeoJSON FeatureCollection.", code="geojson_invalid")
@@ -239,84 +239,97 @@ def import_postcodes(
     except OSError as exc:
         raise ImportFailed(f"Cannot read {path}: {exc.strerror}.", code="file_unreadable") from exc
     with handle, transaction.atomic():
-        reader = csv.DictReader(handle)
-        header = reader.fieldnames or []
-        pc_col = _pick(header, POSTCODE_COLUMNS)
-        lat_col, lon_col = _pick(header, LAT_COLUMNS), _pick(header, LON_COLUMNS)
-        east_col, north_col = _pick(header, EASTING_COLUMNS), _pick(header, NORTHING_COLUMNS)
-        ward_col, lsoa_col = _pick(header, WARD_COLUMNS), _pick(header, LSOA_COLUMNS)
-        if pc_col is None:
-            raise ImportFailed(
-                f"{path} has no postcode column (looked for {', '.join(POSTCODE_COLUMNS)}); "
-                f"its columns are: {', '.join(header) or 'none'}.",
-                code="csv_columns_missing",
-            )
-        use_latlon = lat_col is not None and lon_col is not None
-        if not use_latlon and (east_col is None or north_col is None):
-            raise ImportFailed(
-                f"{path} needs latitude and longitude columns, or easting and northing; "
-                f"its columns are: {', '.join(header)}.",
-                code="csv_columns_missing",
-            )
-        batch: list[dict] = []
-        seen: set[str] = set()
-        for line, row in enumerate(reader, start=2):
-            try:
-                postcode = normalise_postcode(row.get(pc_col) or "")
-            except PostcodeMalformed:
-                report.skipped.append(
-                    (f"line {line}", f"“{(row.get(pc_col) or '')[:20]}” is not a postcode")
+        try:
+            reader = csv.DictReader(handle)
+            header = reader.fieldnames or []
+            pc_col = _pick(header, POSTCODE_COLUMNS)
+            lat_col, lon_col = _pick(header, LAT_COLUMNS), _pick(header, LON_COLUMNS)
+            east_col, north_col = _pick(header, EASTING_COLUMNS), _pick(header, NORTHING_COLUMNS)
+            ward_col, lsoa_col = _pick(header, WARD_COLUMNS), _pick(header, LSOA_COLUMNS)
+            if pc_col is None:
+                raise ImportFailed(
+                    f"{path} has no postcode column (looked for {', '.join(POSTCODE_COLUMNS)}); "
+                    f"its columns are: {', '.join(header) or 'none'}.",
+                    code="csv_columns_missing",
                 )
-                continue
-            if postcode in seen:
-                report.skipped.append((f"line {line} ({postcode})", "repeated postcode"))
-                continue
-            seen.add(postcode)
-            if use_latlon:
-                lat, lon = _number(row.get(lat_col)), _number(row.get(lon_col))
-                # ONSPD marks "no grid reference" with latitude 99.999999.
-                if lat is None or lon is None or abs(lat) > 90 or abs(lon) > 180:
+            use_latlon = lat_col is not None and lon_col is not None
+            if not use_latlon and (east_col is None or north_col is None):
+                raise ImportFailed(
+                    f"{path} needs latitude and longitude columns, or easting and northing; "
+                    f"its columns are: {', '.join(header)}.",
+                    code="csv_columns_missing",
+                )
+            batch: list[dict] = []
+            seen: set[str] = set()
+            for line, row in enumerate(reader, start=2):
+                try:
+                    postcode = normalise_postcode(row.get(pc_col) or "")
+                except PostcodeMalformed:
                     report.skipped.append(
-                        (f"line {line} ({postcode})", "no usable latitude/longitude")
+                        (f"line {line}", f"“{(row.get(pc_col) or '')[:20]}” is not a postcode")
                     )
                     continue
-                item = {"lat": lat, "lon": lon}
-            else:
-                east, north = _number(row.get(east_col)), _number(row.get(north_col))
-                if (
-                    east is None
-                    or north is None
-                    or not (0 < east < 800_000 and 0 < north < 1_400_000)
-                ):
-                    report.skipped.append(
-                        (f"line {line} ({postcode})", "no usable easting/northing")
-                    )
+                if postcode in seen:
+                    report.skipped.append((f"line {line} ({postcode})", "repeated postcode"))
                     continue
-                item = {"east": east, "north": north}
-            item["postcode"] = postcode
-            item["ward_code"] = (row.get(ward_col) or "").strip()[:20] if ward_col else ""
-            item["lsoa_code"] = (row.get(lsoa_col) or "").strip()[:20] if lsoa_col else ""
-            batch.append(item)
-            if len(batch) >= batch_size:
+                seen.add(postcode)
+                if use_latlon:
+                    lat, lon = _number(row.get(lat_col)), _number(row.get(lon_col))
+                    # ONSPD marks "no grid reference" with latitude 99.999999.
+                    if lat is None or lon is None or abs(lat) > 90 or abs(lon) > 180:
+                        report.skipped.append(
+                            (f"line {line} ({postcode})", "no usable latitude/longitude")
+                        )
+                        continue
+                    item = {"lat": lat, "lon": lon}
+                else:
+                    east, north = _number(row.get(east_col)), _number(row.get(north_col))
+                    if (
+                        east is None
+                        or north is None
+                        or not (0 < east < 800_000 and 0 < north < 1_400_000)
+                    ):
+                        report.skipped.append(
+                            (f"line {line} ({postcode})", "no usable easting/northing")
+                        )
+                        continue
+                    item = {"east": east, "north": north}
+                item["postcode"] = postcode
+                item["ward_code"] = (row.get(ward_col) or "").strip()[:20] if ward_col else ""
+                item["lsoa_code"] = (row.get(lsoa_col) or "").strip()[:20] if lsoa_col else ""
+                batch.append(item)
+                if len(batch) >= batch_size:
+                    _store_postcodes(batch, report)
+                    batch = []
+                if progress and line % 1000 == 0:
+                    progress(line - 1, None)
+            if batch:
                 _store_postcodes(batch, report)
-                batch = []
-            if progress and line % 1000 == 0:
-                progress(line - 1, None)
-        if batch:
-            _store_postcodes(batch, report)
-        if progress:
-            progress(len(seen), len(seen))
-        if report.stored == 0:
-            raise ImportFailed(
-                f"No usable postcodes in {path}"
-                + (
-                    f"; first problem: {report.skipped[0][0]}: {report.skipped[0][1]}"
-                    if report.skipped
-                    else ""
+            if progress:
+                progress(len(seen), len(seen))
+            if report.stored == 0:
+                raise ImportFailed(
+                    f"No usable postcodes in {path}"
+                    + (
+                        f"; first problem: {report.skipped[0][0]}: {report.skipped[0][1]}"
+                        if report.skipped
+                        else ""
+                    )
+                    + ".",
+                    code="import_nothing_usable",
                 )
-                + ".",
-                code="import_nothing_usable",
-            )
+        except UnicodeDecodeError as exc:
+            # Raised mid-file, so rows already stored in this transaction are rolled back.
+            raise ImportFailed(
+                f"{path} is not UTF-8 text (byte {exc.start + 1} of a block cannot be read). "
+                "Save it as 'CSV UTF-8' and import it again; nothing was imported.",
+                code="csv_not_utf8",
+            ) from exc
+        except csv.Error as exc:
+            raise ImportFailed(
+                f"{path} is not a readable CSV file ({exc}); nothing was imported.",
+                code="csv_malformed",
+            ) from exc
     return report
 
 

@@ -38,7 +38,8 @@ def parse_zoom(value) -> int:
     if value is None or str(value).strip() == "":
         return DEFAULT_ZOOM
     text = str(value).strip()
-    if not text.isdigit() or not MIN_ZOOM <= int(text) <= MAX_ZOOM:
+    # isascii: str.isdigit() is also true for "²", which int() refuses.
+    if not (text.isascii() and text.isdigit()) or not MIN_ZOOM <= int(text[:4]) <= MAX_ZOOM:
         raise DomainError(
             code="zoom_invalid",
             message=f"The zoom must be a whole number from {MIN_ZOOM} to {MAX_ZOOM}.",

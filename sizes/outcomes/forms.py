@@ -66,6 +66,13 @@ class SROIInputForm(forms.Form):
                 f"column {exc.colno}.",
                 code="invalid_json",
             ) from None
+        except (ValueError, RecursionError):
+            # An integer with thousands of digits, or brackets nested thousands deep.
+            raise ValidationError(
+                "The SROI input is not JSON SIZes can read: a number is too long or the "
+                "brackets are nested too deeply.",
+                code="invalid_json",
+            ) from None
 
 
 class VersionForm(forms.Form):

@@ -42,6 +42,10 @@ def parse_period(text: str) -> Period:
     """Parse and normalise a period, or raise DomainError `period_format`."""
     raw = str(text or "").strip()
     t = re.sub(r"\s+", "", raw).upper()
+    year = re.match(r"(?:FY)?(\d{4})", t)
+    if year and not 1900 <= int(year.group(1)) <= 2100:
+        # Checked before building dates: year 0 is not a date at all.
+        raise _bad(raw, " (the year must be between 1900 and 2100)")
     if m := _YEAR.match(t):
         y = int(m.group(1))
         result = Period(str(y), date(y, 1, 1), date(y, 12, 31))

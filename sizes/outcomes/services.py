@@ -66,7 +66,7 @@ def _decimal(value, *, field: str, label: str, required: bool = True) -> Decimal
             message=f"{label[0].upper()}{label[1:]} must be a number.",
             field=field,
         )
-    if abs(number) >= MAX_VALUE:
+    if number.copy_abs() >= MAX_VALUE:  # abs() would round, and 1E+999999999 overflows
         raise DomainError(
             code=f"{field}_too_large",
             message=f"{label[0].upper()}{label[1:]} is too large.",

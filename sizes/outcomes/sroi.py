@@ -43,6 +43,10 @@ MIN_PRICE_YEAR = 1950
 MAX_PRICE_YEAR = 2100
 MAX_DURATION_YEARS = 50
 MAX_ITEMS = 200
+# The largest amount, quantity or proxy value accepted (a trillion), and the finest fraction
+# kept: bounds that keep every sum, product and ratio well inside Decimal's exponent range.
+MAX_NUMBER = Decimal("1e12")
+FINEST = Decimal("0.000001")
 
 PENNY = Decimal("0.01")
 RATIO = Decimal("0.01")
@@ -573,6 +577,11 @@ class _Reader:
         if maximum is not None and value > maximum:
             self.problem(where, "too_large", f"{label} must be {maximum} or less, not {raw}.")
             return Decimal(0)
+        if value.copy_abs() > MAX_NUMBER:
+            self.problem(where, "too_large", f"{label} must be at most {MAX_NUMBER:,.0f}.")
+            return Decimal(0)
+        if value.as_tuple().exponent < FINEST.as_tuple().exponent:
+            value = value.quantize(FINEST)  # 1e-999999 would overflow a ratio; 0.000001 won't
         return value
 
     def integer(
@@ -592,6 +601,9 @@ class _Reader:
             value = None
         if value is None or not value.is_finite() or value != value.to_integral_value():
             self.problem(where, "not_whole_number", f"{label} must be a whole number.")
+            return None
+        if value.copy_abs() > MAX_NUMBER:  # before int(): 1e999999 would be a million digits
+            self.problem(where, "out_of_range", f"{label} must be between {minimum} and {maximum}.")
             return None
         value = int(value)
         if value < 0 and minimum >= 0:

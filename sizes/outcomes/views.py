@@ -37,7 +37,8 @@ def sroi_calculate(request):
         )
     try:
         payload = json.loads(request.body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        # ValueError: bad JSON, or an integer too long to convert; RecursionError: too deep.
         return problem_response(
             DomainError(code="invalid_json", message="The request body must be valid JSON.")
         )

@@ -89,9 +89,12 @@ def check_amount(
     if number == 0 and not allow_zero:
         raise DomainError(code=f"{field}_zero", message=f"{cap} must be more than 0.", field=field)
     if number > max_amount():
+        # Spell the number out only when it is short: formatting 1E+999999999 in full would
+        # build a billion-digit string.
+        shown = f" of {number:,.0f}" if number.adjusted() < 21 else ""
         raise DomainError(
             code=f"{field}_absurd",
-            message=f"{cap} of {number:,.0f} is more than {max_amount():,.0f}. Check the "
+            message=f"{cap}{shown} is more than {max_amount():,.0f}. Check the "
             "number: it may have extra digits, or be in pence.",
             field=field,
         )

@@ -68,7 +68,10 @@ def report_period_parse(
     if start:
         start_day = _parse_day(start, field="from", label="“from”", problems=problems)
     else:
-        start_day = (end_day or today) - dt.timedelta(days=DEFAULT_DAYS)
+        try:
+            start_day = (end_day or today) - dt.timedelta(days=DEFAULT_DAYS)
+        except OverflowError:  # "to" in the first months of year 1
+            start_day = dt.date.min
     if start_day and end_day:
         if start_day > end_day:
             problems.append(

@@ -30,6 +30,11 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{name} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})."
             ) from exc
+        except (ValueError, RecursionError) as exc:
+            raise CommandError(
+                f"{name} is not JSON SIZes can read: a number is too long or the brackets are "
+                "nested too deeply."
+            ) from exc
         try:
             result = calculate_from_dict(payload)
         except DomainError as exc:
