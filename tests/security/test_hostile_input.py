@@ -312,7 +312,6 @@ def test_if_match_versions(text):
     clean(expected_version, text, required=False, errors=(ApiProblem,))
 
 
-@pytest.mark.django_db(databases=[])
 @fuzz()
 @given(text=st.one_of(st.none(), awkward_text, st.integers(min_value=0).map(cursor_encode)))
 @example(text=cursor_encode(0) + "x")
