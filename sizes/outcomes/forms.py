@@ -136,7 +136,25 @@ class IndicatorForm(forms.Form):
     target_date = GovukDateField(noun="Target date", required=False)
 
     def service_fields(self) -> dict:
-        return dict(self.cleaned_data)
+        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
+
+
+class IndicatorEditForm(IndicatorForm):
+    """The same fields, plus the version the steward started from (a stale edit is refused)."""
+
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+    @classmethod
+    def initial_for(cls, indicator) -> dict:
+        return {
+            **{
+                name: getattr(indicator, name)
+                for name in cls.base_fields
+                if name not in ("baseline_value", "target_value")
+            },
+            "baseline_value": "" if indicator.baseline_value is None else indicator.baseline_value,
+            "target_value": "" if indicator.target_value is None else indicator.target_value,
+        }
 
 
 class BaselineForm(forms.Form):

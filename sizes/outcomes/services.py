@@ -78,30 +78,25 @@ def _decimal(value, *, field: str, label: str, required: bool = True) -> Decimal
 # --- Indicators ------------------------------------------------------------------------------
 
 
-def indicator_create(
+def _indicator_fields(
     *,
-    actor,
-    outcome,
-    name: str,
-    definition: str,
-    unit: str,
-    polarity: str,
-    source: str,
-    licence: str,
-    geography_level: str,
-    source_url: str = "",
-    aggregation: str = Aggregation.MEAN,
+    name,
+    definition,
+    unit,
+    polarity,
+    source,
+    licence,
+    geography_level,
+    source_url="",
+    aggregation=Aggregation.MEAN,
     baseline_value=None,
     baseline_date: date | None = None,
     target_value=None,
     target_date: date | None = None,
     is_context: bool = False,
-) -> Indicator:
-    """Give an outcome an indicator: how it is measured, its baseline and its target."""
-    zone = outcome.zone
-    _check(actor, perms.can_manage_evidence(actor, zone), "Only the zone's stewards can do that.")
-    if zone.status in ENDED:
-        raise InvalidTransition("This zone has ended; its indicators can no longer change.")
+) -> dict:
+    """Check an indicator's fields (for adding or editing one) and return them cleaned, or
+    raise RulesNotMet listing every problem."""
     problems: list[Problem] = []
 
     def text(value, fld, label, max_length, required=True):
@@ -162,26 +157,94 @@ def indicator_create(
         raise RulesNotMet(
             "The indicator has problems; nothing was saved.", problems, code="indicator_invalid"
         )
+    return {
+        **fields,
+        "polarity": polarity,
+        "geography_level": geography_level,
+        "aggregation": aggregation,
+        "baseline_date": baseline_date if fields["baseline_value"] is not None else None,
+        "target_date": target_date if fields["target_value"] is not None else None,
+        "is_context": bool(is_context),
+    }
+
+
+def indicator_create(*, actor, outcome, **given) -> Indicator:
+    """Give an outcome an indicator: how it is measured, its baseline and its target.
+    `given`: the fields `_indicator_fields` takes."""
+    zone = outcome.zone
+    _check(actor, perms.can_manage_evidence(actor, zone), "Only the zone's stewards can do that.")
+    if zone.status in ENDED:
+        raise InvalidTransition("This zone has ended; its indicators can no longer change.")
+    fields = _indicator_fields(**given)
     with transaction.atomic():
         indicator = Indicator.objects.create(
-            outcome=outcome,
-            polarity=polarity,
-            geography_level=geography_level,
-            aggregation=aggregation,
-            baseline_date=baseline_date,
-            target_date=target_date,
-            is_context=is_context,
-            created_by=actor if actor is not None else None,
-            **fields,
+            outcome=outcome, created_by=actor if actor is not None else None, **fields
         )
         audit_record(
             actor=actor,
             action="indicator.added",
             obj=indicator,
             zone_id=zone.pk,
-            changes={k: [None, v] for k, v in fields.items() if v not in ("", None)},
+            changes={k: [None, str(v)] for k, v in fields.items() if v not in ("", None, False)},
         )
     return indicator
+
+
+def indicator_update(
+    *, actor, indicator: Indicator, expected_version: int | None = None, **given
+) -> Indicator:
+    """Edit an indicator (every field, as `indicator_create` takes them), refusing a stale
+    edit. Once it has measurements its unit and geography are fixed: changing them would mix
+    figures of two kinds in one series (add a new indicator instead)."""
+    zone = indicator.outcome.zone
+    _check(actor, perms.can_manage_evidence(actor, zone), "Only the zone's stewards can do that.")
+    if zone.status in ENDED:
+        raise InvalidTransition("This zone has ended; its indicators can no longer change.")
+    fields = _indicator_fields(**given)
+    with transaction.atomic():
+        locked = Indicator.objects.select_for_update().get(pk=indicator.pk)
+        if locked.measurements.exists():
+            fixed = []
+            if fields["unit"].lower() != locked.unit.lower():
+                fixed.append(
+                    Problem(
+                        "unit_fixed",
+                        f"The unit cannot change once the indicator has measurements (it is "
+                        f"‘{locked.unit}’): add a new indicator instead.",
+                        "unit",
+                    )
+                )
+            if fields["geography_level"] != locked.geography_level:
+                fixed.append(
+                    Problem(
+                        "geography_level_fixed",
+                        "Where the indicator is measured cannot change once it has "
+                        f"measurements (it is ‘{locked.get_geography_level_display()}’): add a "
+                        "new indicator instead.",
+                        "geography_level",
+                    )
+                )
+            if fixed:
+                raise RulesNotMet(
+                    "The indicator has problems; nothing was saved.",
+                    fixed,
+                    code="indicator_invalid",
+                )
+        changes = {
+            k: [str(getattr(locked, k)), str(v)]
+            for k, v in fields.items()
+            if str(getattr(locked, k)) != str(v)
+        }
+        bump_version(locked, expected_version=expected_version)
+        if not changes:
+            return indicator
+        for k, v in fields.items():
+            setattr(locked, k, v)
+        locked.save(update_fields=[*fields, "version"])
+        audit_record(
+            actor=actor, action="indicator.changed", obj=locked, zone_id=zone.pk, changes=changes
+        )
+    return locked
 
 
 def indicator_set_baseline(

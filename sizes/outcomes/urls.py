@@ -14,6 +14,11 @@ urlpatterns = [
         name="indicator_new",
     ),
     path(
+        "zones/<slug:slug>/indicators/<int:pk>/edit/",
+        views.indicator_edit,
+        name="indicator_edit",
+    ),
+    path(
         "zones/<slug:slug>/indicators/<int:pk>/baseline/",
         views.indicator_baseline,
         name="indicator_baseline",

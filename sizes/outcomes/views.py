@@ -343,6 +343,43 @@ def indicator_new(request, slug, pk):
 
 @require_http_methods(["GET", "POST"])
 @login_required
+def indicator_edit(request, slug, pk):
+    """Change anything about an indicator, refusing a stale edit; once it has measurements its
+    unit and geography stay as they are."""
+    zone, indicator = _zone_indicator(request, slug, pk)
+    form = forms.IndicatorEditForm(
+        request.POST if request.method == "POST" else None,
+        initial=forms.IndicatorEditForm.initial_for(indicator),
+    )
+    status = 200
+    if form.is_bound:
+        status = 400
+        if form.is_valid():
+            try:
+                services.indicator_update(
+                    actor=request.user,
+                    indicator=indicator,
+                    expected_version=form.cleaned_data["version"],
+                    **form.service_fields(),
+                )
+            except DomainError as exc:
+                status = _refused(form, exc)
+            else:
+                messages.success(request, "The indicator has been changed.")
+                return redirect("outcomes:outcome", zone.slug, indicator.outcome_id)
+    return _form_page(
+        request,
+        "outcomes/indicator_form.html",
+        form,
+        zone,
+        status,
+        outcome=indicator.outcome,
+        indicator=indicator,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
 def indicator_baseline(request, slug, pk):
     """Change an indicator's baseline (value and date), refusing a stale edit."""
     zone, indicator = _zone_indicator(request, slug, pk)

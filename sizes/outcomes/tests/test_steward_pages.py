@@ -81,6 +81,7 @@ def _urls(zone, outcome, ind, review, variation):
     return [
         f"/zones/{zone.slug}/outcomes/{outcome.pk}/indicators/new/",
         f"/zones/{zone.slug}/indicators/{ind.pk}/baseline/",
+        f"/zones/{zone.slug}/indicators/{ind.pk}/edit/",
         f"/zones/{zone.slug}/indicators/{ind.pk}/measurements/new/",
         f"/zones/{zone.slug}/indicators/{ind.pk}/comparison-areas/",
         f"/zones/{zone.slug}/reviews/{review.pk}/lessons/new/",
@@ -111,6 +112,7 @@ def test_unknown_objects_are_404(client, steward, zone, ind):
         f"/zones/{zone.slug}/reviews/99999/lessons/new/",
         f"/zones/{zone.slug}/variations/99999/adopted/",
         f"/zones/no-such-zone/indicators/{ind.pk}/baseline/",
+        f"/zones/{zone.slug}/indicators/99999/edit/",
     ):
         assert client.get(url).status_code == 404, url
 
@@ -350,3 +352,38 @@ def test_links_to_steward_pages_only_for_stewards(client, steward, resident, zon
     assert new_measurement in html
     assert f"/zones/{zone.slug}/outcomes/{ind.outcome_id}/indicators/new/" in html
     assert lesson in client.get(f"/zones/{zone.slug}/").content.decode()
+
+
+def test_steward_edits_an_indicator_with_version_and_audit(client, steward, zone, ind):
+    from sizes.audit.models import AuditEvent
+
+    client.force_login(steward)
+    url = f"/zones/{zone.slug}/indicators/{ind.pk}/edit/"
+    page = client.get(url).content.decode()
+    assert "Change the indicator" in page and f'value="{ind.name}"' in page
+    data = {**INDICATOR, "geography_level": ind.geography_level, "unit": ind.unit}
+    data.update(name="Adults active (Active Lives)", version=1)
+    r = client.post(url, data)
+    assert r.status_code == 302
+    ind.refresh_from_db()
+    assert ind.name == "Adults active (Active Lives)" and ind.version == 2
+    event = AuditEvent.objects.filter(action="indicator.changed").get()
+    assert event.changes["name"][1] == "Adults active (Active Lives)"
+    stale = client.post(url, {**data, "name": "Lost"})
+    assert stale.status_code == 409
+    ind.refresh_from_db()
+    assert ind.name == "Adults active (Active Lives)"
+
+
+def test_unit_and_geography_are_fixed_once_measured(client, steward, zone, ind):
+    measurement_record(actor=steward, indicator=ind, period="2024", value="40")
+    client.force_login(steward)
+    url = f"/zones/{zone.slug}/indicators/{ind.pk}/edit/"
+    assert "cannot change" in client.get(url).content.decode()
+    data = {**INDICATOR, "unit": "people", "geography_level": "ward", "version": ind.version}
+    r = client.post(url, data)
+    html = r.content.decode()
+    assert r.status_code == 400
+    assert 'href="#id_unit"' in html and 'href="#id_geography_level"' in html
+    ind.refresh_from_db()
+    assert (ind.unit, ind.geography_level, ind.version) == ("%", "lsoa", 1)
