@@ -1,8 +1,10 @@
 """API tokens: how a partner's other systems write to the register on a person's behalf.
 
 A token acts as the person who made it, but only for the organisations it is scoped to (a
-subset of theirs). Only a SHA-256 hash of the secret is stored: the secret is shown once, when
-the token is made, and cannot be shown again. A revoked token stops working at once and is kept
+subset of theirs), and for their steward work (a zone's evidence: measurements) only when it
+was made for that (`stewardship`): stewards act for zones, not for organisations. Only a
+SHA-256 hash of the secret is stored: the secret is shown once, when the token is made, and
+cannot be shown again. A revoked token stops working at once and is kept
 (with who revoked it and when) so its use stays explainable.
 """
 
@@ -21,6 +23,11 @@ class ApiToken(models.Model):
     name = models.CharField(max_length=100, help_text="What the token is for, e.g. 'Case system'.")
     organisations = models.ManyToManyField(
         "partners.Organisation", related_name="api_tokens", blank=True
+    )
+    stewardship = models.BooleanField(
+        default=False,
+        help_text="The token may also do its person's steward work: record the evidence "
+        "(measurements) of the zones they are a steward of.",
     )
     # SHA-256 hex digest of the whole secret; the secret itself is never stored.
     token_hash = models.CharField(max_length=64, unique=True)

@@ -18,8 +18,11 @@ def token_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
-def token_create(*, actor, name: str, organisations: list[Organisation]) -> tuple[ApiToken, str]:
-    """Make a token for `actor`, scoped to some of their organisations; return it and its secret.
+def token_create(
+    *, actor, name: str, organisations: list[Organisation], stewardship: bool = False
+) -> tuple[ApiToken, str]:
+    """Make a token for `actor`, scoped to some of their organisations and, if `stewardship`,
+    to their steward work; return it and its secret.
 
     The secret is not stored (only its hash) and cannot be recovered later.
     """
@@ -29,27 +32,34 @@ def token_create(*, actor, name: str, organisations: list[Organisation]) -> tupl
     except DomainError as e:
         problems.append(Problem(e.code, e.message, "name"))
     organisations = list(organisations)
-    if not organisations:
+    if not organisations and not stewardship:
         problems.append(
             Problem(
                 "organisations_missing",
-                "Choose at least one organisation the token may act for.",
+                "Choose at least one organisation the token may act for, or steward work.",
                 "organisations",
             )
         )
     if problems:
         raise RulesNotMet("The token was not made.", problems, code="token_invalid")
-    if not perms.can_create_token(actor, organisations):
-        raise NotAllowed("You can only make tokens for organisations you are a member of.")
+    if not perms.can_create_token(actor, organisations, stewardship):
+        raise NotAllowed(
+            "You can only make tokens for organisations you are a member of, and for steward "
+            "work only if you are a steward of a zone."
+        )
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(
-            user=actor, name=name, token_hash=token_hash(secret), hint=secret[:10]
-        )
+            user=actor, name=name, token_hash=token_hash(secret), hint=secret[:10],
+            stewardship=bool(stewardship),
+        )  # fmt: skip
         token.organisations.set(organisations)
         audit_record(
             actor=actor, action="api_token.created", obj=token,
-            changes={"name": [None, name], "organisations": [None, [o.pk for o in organisations]]},
+            changes={
+                "name": [None, name], "organisations": [None, [o.pk for o in organisations]],
+                "stewardship": [None, bool(stewardship)],
+            },
         )  # fmt: skip
     return token, secret
 

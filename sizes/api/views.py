@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from sizes.api import selectors, services
 from sizes.api.forms import TokenForm
 from sizes.api.models import ApiToken
+from sizes.api.permissions import is_steward_anywhere
 from sizes.core.errors import DomainError
 from sizes.partners.models import Membership, Organisation
 from sizes.zones.forms import add_domain_error
@@ -25,8 +26,11 @@ def _my_organisations(user):
 @require_http_methods(["GET", "POST"])
 def tokens(request):
     organisations = list(_my_organisations(request.user))
+    can_steward = is_steward_anywhere(request.user)
     form = TokenForm(
-        request.POST if request.method == "POST" else None, organisations=organisations
+        request.POST if request.method == "POST" else None,
+        organisations=organisations,
+        can_steward=can_steward,
     )
     if form.is_bound and form.is_valid():
         try:
@@ -34,6 +38,7 @@ def tokens(request):
                 actor=request.user,
                 name=form.cleaned_data["name"],
                 organisations=form.chosen_organisations(),
+                stewardship=form.cleaned_data.get("stewardship", False),
             )
         except DomainError as exc:
             add_domain_error(form, exc)
@@ -48,6 +53,7 @@ def tokens(request):
         {
             "form": form,
             "organisations": organisations,
+            "can_steward": can_steward,
             "tokens": selectors.tokens_for_user(user=request.user),
         },
         status=400 if form.is_bound else 200,

@@ -7,15 +7,21 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated
 
-from ninja import Path, Schema
+from django.http import HttpResponse
+from ninja import Path, Schema, Status
 from pydantic import Field
 
 from sizes.api import selectors
+from sizes.api.auth import token_auth
 from sizes.api.conventions import ApiRouter
-from sizes.api.schemas import Slug
+from sizes.api.permissions import token_may_steward
+from sizes.api.schemas import Id, Slug
+from sizes.core.errors import NotAllowed, NotFound
 from sizes.outcomes.grades import zone_grade
-from sizes.outcomes.models import Measurement
+from sizes.outcomes.models import Indicator, Measurement
+from sizes.outcomes.permissions import can_manage_evidence
 from sizes.outcomes.selectors import zone_indicators
+from sizes.outcomes.services import measurement_record
 from sizes.outcomes.sroi import calculate_from_dict
 
 router = ApiRouter(tags=["outcomes"])
@@ -285,3 +291,76 @@ def sroi_calculate(request, payload: SroiIn):
     (400 `sroi_invalid`, each with its path, e.g. `outcomes[0].deadweight_pct`); no investment
     gives 400 `sroi_ratio_undefined`."""
     return calculate_from_dict(payload.dict(exclude_unset=True))
+
+
+# --- measurements (steward work) -------------------------------------------------------------
+
+
+class MeasurementIn(Schema):
+    """One value of an indicator for one period: for the zone (no area_code) or for one of its
+    comparison areas. Sending a period again corrects its value (audited as a correction)."""
+
+    period: Annotated[str, Field(max_length=40)] = Field(
+        description='"2024", "2024-03", "2024-Q1" or "FY 2024/25".'
+    )
+    value: Annotated[str, Field(max_length=40)] = Field(
+        description="A decimal string, e.g. '41.5'."
+    )
+    area_code: Annotated[str, Field(max_length=20)] = Field(
+        "", description="Empty for the zone itself, else a reference area's GSS code."
+    )
+    unit: Annotated[str, Field(max_length=50)] = Field(
+        "", description="Optional; when given it must be the indicator's unit."
+    )
+
+
+class MeasurementRecorded(MeasurementOut):
+    indicator: int
+    zone: str = Field(description="The zone's slug.")
+    recorded_at: dt.datetime
+
+
+def _measurement_out(m) -> dict:
+    return {
+        "indicator": m.indicator_id,
+        "zone": m.indicator.outcome.zone.slug,
+        "period": m.period,
+        "period_start": m.period_start,
+        "period_end": m.period_end,
+        "value": _number(m.value),
+        "area_code": m.area_code,
+        "method": m.method,
+        "illustrative": m.illustrative,
+        "recorded_at": m.recorded_at,
+    }
+
+
+@router.post(
+    "/indicators/{id}/measurements",
+    response={200: MeasurementRecorded, 201: MeasurementRecorded},
+    summary="Record or correct a measurement",
+    auth=token_auth,
+)
+def record_measurement(request, response: HttpResponse, id: Path[Id], payload: MeasurementIn):
+    """Steward work: the token must have been made for it (403 `token_scope` otherwise), and its
+    person must be a steward of the indicator's zone (403). 201 when the period is new, 200 when
+    it corrects an earlier value. Indicator ids are in GET /zones/{slug}/outcomes."""
+    if not token_may_steward(request.auth):
+        raise NotAllowed(
+            "This token was not made for steward work: make one with 'Steward work' ticked.",
+            code="token_scope",
+        )
+    indicator = Indicator.objects.filter(pk=id).select_related("outcome__zone").first()
+    user = request.auth.user
+    if indicator is None or not (
+        indicator.outcome.zone.is_public or can_manage_evidence(user, indicator.outcome.zone)
+    ):
+        raise NotFound("There is no indicator with this id.", code="indicator_not_found")
+    before = indicator.measurements.count()
+    m = measurement_record(
+        actor=user, indicator=indicator, period=payload.period, value=payload.value,
+        area_code=payload.area_code, unit=payload.unit,
+    )  # fmt: skip
+    created = indicator.measurements.count() > before
+    response["Location"] = f"/api/v1/zones/{indicator.outcome.zone.slug}/outcomes"
+    return Status(201 if created else 200, _measurement_out(m))

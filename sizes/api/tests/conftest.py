@@ -48,6 +48,16 @@ def community_token(world):
 
 
 @pytest.fixture
+def steward_token(world):
+    """A token of the zone's steward, for steward work only (stewards act for zones, not for
+    organisations)."""
+    _, secret = token_create(
+        actor=world.steward, name="Evidence system", organisations=[], stewardship=True
+    )
+    return secret
+
+
+@pytest.fixture
 def other_org(db):
     return OrganisationFactory(name="Elsewhere Housing", kind="housing")
 

@@ -2,7 +2,8 @@
 and checks each answer: no server error, a status code the document declares, the declared
 media type, and a body that matches the declared schema.
 
-Reads go anonymously, writes with a token of the partner that owns the variations. Path
+Reads go anonymously, writes with a token of the partner that owns the variations and pooled
+records (measurements, steward work, with the zone steward's token). Path
 parameters are drawn half the time from real objects (so writes reach the services, not just
 404s) and half the time from the schema. At least 100 examples per operation; no deadline
 (the machine is shared), and the "too slow" health check is off for the same reason.
@@ -99,6 +100,8 @@ def _real_objects(path: str, world) -> dict[str, int]:
             answer_due=timezone.localdate(),
         ).pk,
     }  # fmt: skip
+    if path.startswith("/api/v1/indicators/"):
+        return {"id": indicator(world.steward, world.zone, outcome=world.zone.outcomes.get()).pk}
     for prefix, make in makers.items():
         if path == prefix or path.startswith(prefix + "/"):
             return {"id": make()}
@@ -129,6 +132,38 @@ def _aim_at_real_objects(case, world):
     return case
 
 
+def _valid_body(method: str, path: str, world, n: int) -> dict | None:
+    """A body the rules accept (made fresh for each example), so success answers are checked
+    against the schema too; generated bodies alone almost never pass every rule."""
+    owner = {"zone": world.zone.slug, "organisation": world.council.slug}
+    dated = {"title": f"Walk more {n}", "summary": "Weekly walks.", "link": "https://example.org"}
+    bodies = {
+        "/api/v1/sroi/calculate": {
+            "investments": [{"partner": "Council", "money": str(1000 + n)}],
+            "outcomes": [{"name": "Walks", "stakeholder": "Residents", "quantity": n % 50 + 1,
+                          "proxy": {"value": 250}, "duration_years": n % 5 + 1}],
+        },
+        "/api/v1/indicators/{id}/measurements": {"period": str(2000 + n % 25), "value": str(n)},
+        "/api/v1/budgets": {
+            "service": f"Service {n}", "kind": "new", "financial_year": "2025-26",
+            "amount": {"amount": "1000.00", "currency": "GBP"}, "zone_share_percent": "10",
+            "share_basis": "Share of households.",
+        },
+        "/api/v1/assets": {"kind": "room", "name": f"Room {n}", "description": "Seats 30.",
+                           "lat": 52.4, "lon": -1.86},
+        "/api/v1/objectives": dated,
+        "/api/v1/plans": dated,
+    }  # fmt: skip
+    key = path.removesuffix("/{id}") if method == "PUT" else path
+    body = bodies.get(key)
+    if body is not None and method == "POST" and key in _OWNED:
+        body = body | owner
+    return body
+
+
+_OWNED = {"/api/v1/budgets", "/api/v1/assets", "/api/v1/objectives", "/api/v1/plans"}
+
+
 def _model_of(path: str):
     from sizes.resources.models import Asset, Budget, Objective, Plan
 
@@ -140,7 +175,7 @@ def _model_of(path: str):
 
 
 @pytest.mark.parametrize(("method", "path"), OPERATIONS, ids=[f"{m} {p}" for m, p in OPERATIONS])
-def test_operation_keeps_its_contract(schema, world, council_token, method, path):
+def test_operation_keeps_its_contract(schema, world, council_token, steward_token, method, path):
     op = schema[path][method]
     if path == "/api/v1/zones/{slug}/export/budgets.csv":
         budget(world.council_signer, world.zone, world.council)  # something to check the shape of
@@ -157,9 +192,22 @@ def test_operation_keeps_its_contract(schema, world, council_token, method, path
     ]
     if method == "POST" and "{" not in path:
         strategies.insert(0, op.as_strategy().map(lambda c: _aim_at_real_objects(c, world)))
+    if method != "GET" and _valid_body(method, path, world, 0) is not None:
+        strategies.insert(
+            0,
+            st.integers(1, 10**6).map(
+                lambda n: op.Case(
+                    path_parameters=real or None,
+                    body=_valid_body(method, path, world, n),
+                    media_type="application/json",
+                )
+            ),
+        )
     strategy = st.tuples(st.one_of(*strategies), st.booleans())
-    # Reads go anonymously; writes carry the token of the partner that owns the variations.
-    token = {"Authorization": f"Bearer {council_token}"}
+    # Reads go anonymously; writes carry the token of the partner that owns the variations and
+    # the pooled records, or, for steward work (measurements), the zone steward's token.
+    secret = steward_token if path.startswith("/api/v1/indicators/") else council_token
+    token = {"Authorization": f"Bearer {secret}"}
 
     @settings(
         max_examples=EXAMPLES,
