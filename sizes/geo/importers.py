@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sizes.core.errors import DomainError
+from sizes.core.faults import fault_point
 from sizes.geo import geometry as g
 from sizes.geo.models import AreaType, Postcode, ReferenceArea
 from sizes.geo.postcodes import PostcodeMalformed, normalise_postcode
@@ -172,7 +173,9 @@ def import_boundaries(
                 changed.append(row)
             else:
                 report.unchanged += 1
-        ReferenceArea.objects.bulk_create(new, batch_size=500)
+        for start in range(0, len(new), 500):
+            ReferenceArea.objects.bulk_create(new[start : start + 500])
+            fault_point("geo.import_boundaries.batch", inserted=min(start + 500, len(new)))
         ReferenceArea.objects.bulk_update(
             changed,
             [
@@ -368,3 +371,4 @@ def _store_postcodes(batch: list[dict], report: ImportReport) -> None:
     Postcode.objects.bulk_update(changed, ["lat", "lon", "ward_code", "lsoa_code"], batch_size=1000)
     report.created += len(new)
     report.updated += len(changed)
+    fault_point("geo.import_postcodes.batch", stored=report.created + report.updated)

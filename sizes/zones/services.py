@@ -12,6 +12,7 @@ from django.utils.text import slugify
 
 from sizes.audit.services import audit_record, field_changes
 from sizes.core.errors import Conflict, DomainError, InvalidTransition, Problem, RulesNotMet
+from sizes.core.faults import fault_point
 from sizes.core.text import clean_text, unique_slug
 from sizes.core.versioning import bump_version
 from sizes.engagement.services import comment_add  # re-exported: comments live in engagement
@@ -312,7 +313,8 @@ def zone_record_review(
                 ended_on=today,
                 end_reason=f"Dissolved after the review on {today:%-d %B %Y}.",
             )
-            variations_end_with_zone(zone=zone, today=today, actor=actor)
+            ended = variations_end_with_zone(zone=zone, today=today, actor=actor)
+            fault_point("zones.review.dissolve", variations_ended=ended)
             action = "zone.dissolved"
         audit_record(
             actor=actor,
