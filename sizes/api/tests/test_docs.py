@@ -1,8 +1,8 @@
 """Every curl example in docs/api.md runs, in order, against a register built through the
 services, so the guide cannot rot. Each `curl` is translated into a Django test-client call
 (no network or curl binary needed); a `# answers NNN` line gives the expected status, else any
-2xx will do. Placeholders in the guide (variation 42, outcome 7, the token, the ETag) are
-replaced by the real values of this register."""
+2xx will do. Placeholders in the guide (variation 42, outcome 7, budget 17, indicator 5, the
+tokens, the ETag) are replaced by the real values of this register."""
 
 import datetime as dt
 import re
@@ -14,6 +14,7 @@ import time_machine
 from django.utils import timezone
 
 from sizes.api.services import token_create
+from sizes.outcomes.tests.helpers import indicator
 from sizes.variations.tests.builders import build_world
 
 DOC = Path(__file__).resolve().parents[3] / "docs" / "api.md"
@@ -90,12 +91,20 @@ def test_every_curl_example_in_the_guide_works(client):
         _, secret = token_create(
             actor=world.council_signer, name="Docs", organisations=[world.council]
         )
+        _, steward_secret = token_create(
+            actor=world.steward, name="Evidence", organisations=[], stewardship=True
+        )
         outcome = world.zone.outcomes.get()
+        ind = indicator(world.steward, world.zone, outcome=outcome)
         variation_id = world.active.pk
+        budget_id = 0
         etag = client.get(f"/api/v1/zones/{world.zone.slug}")["ETag"]
         for command, expected in examples():
             command = (
-                command.replace("sizes_YOUR_TOKEN", secret)
+                command.replace("sizes_YOUR_STEWARD_TOKEN", steward_secret)
+                .replace("sizes_YOUR_TOKEN", secret)
+                .replace("/indicators/5/", f"/indicators/{ind.pk}/")
+                .replace("/budgets/17", f"/budgets/{budget_id}")
                 .replace("/variations/42", f"/variations/{variation_id}")
                 .replace('"outcomes": [7]', f'"outcomes": [{outcome.pk}]')
                 .replace('"ETAG-FROM-THE-LAST-ANSWER"', etag)
@@ -105,7 +114,11 @@ def test_every_curl_example_in_the_guide_works(client):
                 assert response.status_code == expected, (command, response.content[:500])
             else:
                 assert 200 <= response.status_code < 300, (command, response.content[:500])
-            if response.status_code == 201:
-                # Later examples act on the variation the guide just made.
-                variation_id = int(response["Location"].rsplit("/", 1)[1])
+            if response.status_code == 201 and response.has_header("Location"):
+                # Later examples act on the variation or budget the guide just made.
+                kind, _, pk = response["Location"].removeprefix("/api/v1/").partition("/")
+                if kind == "variations":
+                    variation_id = int(pk)
+                elif kind == "budgets":
+                    budget_id = int(pk)
         assert timezone.now().date() == dt.date(2026, 11, 20)
