@@ -81,16 +81,90 @@ class Grade:
         }
 
 
-def _pooled_summary(zone) -> dict[int, set[str]]:
-    """What each partner organisation has pooled: sizes.resources, when it is installed."""
+def _pooled_summaries(zone_ids: list[int]) -> dict[int, dict[int, set[str]]]:
+    """Per zone, what each partner organisation has pooled: sizes.resources, when installed."""
     try:
-        from sizes.resources.selectors import zone_pooled_summary
+        from sizes.resources.selectors import zones_pooled_summary
     except ImportError:  # the resources app not there yet: nothing pooled
-        return {}
-    return zone_pooled_summary(zone=zone)
+        return {z: {} for z in zone_ids}
+    return zones_pooled_summary(zone_ids=zone_ids)
 
 
-def _star_declared(zone, c) -> Star:
+@dataclass
+class _Facts:
+    """What the star tests read about one zone, loaded for many zones in a fixed number of
+    queries by `_facts_for` (so the register does not run a query per zone)."""
+
+    pooled: dict[int, set[str]] = field(default_factory=dict)
+    active: list = field(default_factory=list)  # active Variations, in register order
+    indicators: list = field(default_factory=list)  # judged indicators with a baseline
+    zone_values: dict[int, list] = field(default_factory=dict)  # indicator id -> zone values
+    compared: set[int] = field(default_factory=set)  # indicator ids with comparison values
+    published_sroi: list = field(default_factory=list)
+    reviews: list = field(default_factory=list)  # newest first
+    published_lessons: int = 0
+    adoptions: list = field(default_factory=list)
+
+
+def _facts_for(zone_ids: list[int]) -> tuple[dict[int, _Facts], dict[int, str]]:
+    """(zone id -> facts, organisation id -> name) for these zones; a dozen queries in all."""
+    from sizes.outcomes.models import (
+        ComparisonArea,
+        Indicator,
+        Lesson,
+        Measurement,
+        SROIAnalysis,
+        VariationAdoption,
+    )
+    from sizes.partners.models import Organisation
+    from sizes.variations.models import Variation, VariationStatus
+    from sizes.zones.models import Review
+
+    facts = {z: _Facts() for z in zone_ids}
+    for zone_id, summary in _pooled_summaries(zone_ids).items():
+        facts[zone_id].pooled = summary
+    org_ids = {org for f in facts.values() for org in f.pooled}
+    names = dict(Organisation.objects.filter(pk__in=org_ids).values_list("pk", "name"))
+    for v in Variation.objects.filter(zone_id__in=zone_ids, status=VariationStatus.ACTIVE):
+        facts[v.zone_id].active.append(v)
+    indicators = list(
+        Indicator.objects.filter(
+            outcome__zone_id__in=zone_ids, is_context=False, baseline_value__isnull=False
+        ).select_related("outcome")
+    )
+    for ind in indicators:
+        facts[ind.outcome.zone_id].indicators.append(ind)
+    by_indicator = {ind.pk: ind for ind in indicators}
+    codes: dict[int, set[str]] = {}
+    for ind_id, code in ComparisonArea.objects.filter(indicator_id__in=by_indicator).values_list(
+        "indicator_id", "area__code"
+    ):
+        codes.setdefault(ind_id, set()).add(code)
+    for m in Measurement.objects.filter(indicator_id__in=by_indicator).only(
+        "indicator_id", "area_code", "period_start", "period_end", "value"
+    ):
+        ind = by_indicator[m.indicator_id]
+        zone_facts = facts[ind.outcome.zone_id]
+        if m.area_code == "":
+            zone_facts.zone_values.setdefault(ind.pk, []).append(m)
+        elif m.area_code in codes.get(ind.pk, ()):
+            zone_facts.compared.add(ind.pk)
+    for a in SROIAnalysis.objects.filter(zone_id__in=zone_ids, published=True):
+        facts[a.zone_id].published_sroi.append(a)
+    for r in Review.objects.filter(zone_id__in=zone_ids):
+        facts[r.zone_id].reviews.append(r)
+    for zone_id in Lesson.objects.filter(
+        zone_id__in=zone_ids, published=True, review__isnull=False
+    ).values_list("zone_id", flat=True):
+        facts[zone_id].published_lessons += 1
+    for a in VariationAdoption.objects.filter(variation__zone_id__in=zone_ids).select_related(
+        "variation"
+    ):
+        facts[a.variation.zone_id].adoptions.append(a)
+    return facts, names
+
+
+def _star_declared(zone, c, facts, names) -> Star:
     from sizes.zones.models import ZoneStatus
 
     star = Star(1, "Declared", False)
@@ -102,13 +176,10 @@ def _star_declared(zone, c) -> Star:
     return star
 
 
-def _star_pooled(zone, c) -> Star:
-    from sizes.partners.models import Organisation
-
+def _star_pooled(zone, c, facts, names) -> Star:
     star = Star(2, "Budgets, assets, objectives and plans pooled", False)
     kinds = set(c["pooled_kinds"])
-    summary = _pooled_summary(zone)
-    names = dict(Organisation.objects.filter(pk__in=summary).values_list("pk", "name"))
+    summary = facts.pooled
     full = sorted(names.get(org, str(org)) for org, shared in summary.items() if kinds <= shared)
     need = c["min_pooling_partners"]
     for name in full:
@@ -131,11 +202,9 @@ def _star_pooled(zone, c) -> Star:
     return star
 
 
-def _star_variations(zone, c) -> Star:
-    from sizes.variations.models import Variation, VariationStatus
-
+def _star_variations(zone, c, facts, names) -> Star:
     star = Star(3, "Active variations with a leader and limits", False)
-    active = Variation.objects.filter(zone=zone, status=VariationStatus.ACTIVE)
+    active = facts.active
     good = [
         v for v in active if v.accountable_name.strip() and (v.guaranteed.strip() or v.cap.strip())
     ]
@@ -146,7 +215,7 @@ def _star_variations(zone, c) -> Star:
     need = c["min_active_variations"]
     star.met = len(good) >= need
     if not star.met:
-        if active.exists():
+        if active:
             star.missing.append("Active variations need an accountable leader and stated limits.")
         star.missing.append(
             f"At least {need} variation{'s' if need > 1 else ''} must be active, "
@@ -155,31 +224,25 @@ def _star_variations(zone, c) -> Star:
     return star
 
 
-def _measured_outcomes(zone) -> list[str]:
+def _measured_outcomes(facts) -> list[str]:
     """Outcomes with an indicator that has a baseline, a zone value since, and comparison
     areas with values."""
-    from sizes.outcomes.models import Indicator, Measurement
-
     found = []
-    for ind in Indicator.objects.filter(
-        outcome__zone=zone, is_context=False, baseline_value__isnull=False
-    ).select_related("outcome"):
-        after = ind.measurements.filter(area_code="", period_end__gt=ind.baseline_date).exists()
-        codes = list(ind.comparison_areas.values_list("area__code", flat=True))
-        compared = Measurement.objects.filter(indicator=ind, area_code__in=codes).exists()
-        if after and compared and ind.outcome.title not in found:
+    for ind in facts.indicators:
+        after = ind.baseline_date is not None and any(
+            m.period_end > ind.baseline_date for m in facts.zone_values.get(ind.pk, ())
+        )
+        if after and ind.pk in facts.compared and ind.outcome.title not in found:
             found.append(ind.outcome.title)
     return found
 
 
-def _star_measured(zone, c) -> Star:
-    from sizes.outcomes.models import SROIAnalysis
-
+def _star_measured(zone, c, facts, names) -> Star:
     star = Star(4, "Outcomes measured and social return published", False)
-    measured = _measured_outcomes(zone)
+    measured = _measured_outcomes(facts)
     for title in measured:
         star.evidence.append(f"“{title}” is measured against its baseline and comparison areas.")
-    published = list(SROIAnalysis.objects.filter(zone=zone, published=True))
+    published = facts.published_sroi
     for a in published:
         star.evidence.append(f"SROI analysis “{a.title}” published: £{a.sroi_ratio} for every £1.")
     if len(measured) < c["min_measured_outcomes"]:
@@ -193,21 +256,20 @@ def _star_measured(zone, c) -> Star:
     return star
 
 
-def _improved(zone) -> list[str]:
+def _improved(facts) -> list[str]:
     """Indicators whose latest zone value is better than the baseline, by their polarity."""
-    from sizes.outcomes.models import Indicator, Polarity
+    from sizes.outcomes.models import Polarity
 
     better = []
-    for ind in Indicator.objects.filter(
-        outcome__zone=zone, is_context=False, baseline_value__isnull=False
-    ):
-        latest = (
-            ind.measurements.filter(area_code="", period_end__gt=ind.baseline_date)
-            .order_by("-period_start")
-            .first()
-        )
-        if latest is None:
+    for ind in facts.indicators:
+        since = [
+            m
+            for m in facts.zone_values.get(ind.pk, ())
+            if ind.baseline_date is not None and m.period_end > ind.baseline_date
+        ]
+        if not since:
             continue
+        latest = max(since, key=lambda m: m.period_start)
         delta = latest.value - ind.baseline_value
         if (delta > 0 and ind.polarity == Polarity.HIGHER_IS_BETTER) or (
             delta < 0 and ind.polarity == Polarity.LOWER_IS_BETTER
@@ -216,32 +278,29 @@ def _improved(zone) -> list[str]:
     return better
 
 
-def _star_learning(zone, c) -> Star:
-    from sizes.outcomes.models import Lesson, VariationAdoption
+def _star_learning(zone, c, facts, names) -> Star:
     from sizes.zones.models import Review
 
     star = Star(5, "Reviewed, lessons published, and spread or renewed", False)
-    reviews = Review.objects.filter(zone=zone)
-    lessons = Lesson.objects.filter(zone=zone, published=True, review__isnull=False)
-    if reviews.exists():
-        star.evidence.append(f"Reviewed on {reviews.first().held_on:%-d %B %Y}.")
+    reviews = facts.reviews
+    lessons = facts.published_lessons
+    if reviews:
+        star.evidence.append(f"Reviewed on {reviews[0].held_on:%-d %B %Y}.")
     else:
         star.missing.append("Hold a review of the zone.")
-    if lessons.count() >= c["min_published_lessons"]:
+    if lessons >= c["min_published_lessons"]:
         star.evidence.append(
-            f"{lessons.count()} lesson{'s' if lessons.count() > 1 else ''} published from reviews."
+            f"{lessons} lesson{'s' if lessons > 1 else ''} published from reviews."
         )
     else:
         star.missing.append("Publish the lessons learned at a review.")
-    adoptions = list(
-        VariationAdoption.objects.filter(variation__zone=zone).select_related("variation")
-    )
+    adoptions = facts.adoptions
     for a in adoptions:
         star.evidence.append(
             f"“{a.variation.title}” was adopted beyond the zone: {a.adopted_beyond}."
         )
-    renewed = reviews.filter(decision=Review.Decision.RENEW).exists()
-    improved = _improved(zone)
+    renewed = any(r.decision == Review.Decision.RENEW for r in reviews)
+    improved = _improved(facts)
     if renewed and improved:
         star.evidence.append(f"Renewed with improved outcomes ({', '.join(improved)}).")
     if not adoptions and not (renewed and improved):
@@ -255,13 +314,24 @@ def _star_learning(zone, c) -> Star:
 STAR_TESTS = (_star_declared, _star_pooled, _star_variations, _star_measured, _star_learning)
 
 
-def zone_grade(*, zone, today: date | None = None) -> Grade:
-    """The zone's star grade (0–5), each star's evidence, and what is missing for the next."""
-    c = criteria()
-    levels = [test(zone, c) for test in STAR_TESTS]
+def _grade(zone, c, facts, names) -> Grade:
+    levels = [test(zone, c, facts, names) for test in STAR_TESTS]
     stars = 0
     for level in levels:
         if not level.met:
             break
         stars += 1
     return Grade(stars=stars, levels=levels)
+
+
+def zone_grade(*, zone, today: date | None = None) -> Grade:
+    """The zone's star grade (0–5), each star's evidence, and what is missing for the next."""
+    return zone_grades(zones=[zone], today=today)[zone.pk]
+
+
+def zone_grades(*, zones, today: date | None = None) -> dict[int, Grade]:
+    """Zone id -> grade for many zones at once, in a fixed number of queries (the register)."""
+    zones = list(zones)
+    facts, names = _facts_for([z.pk for z in zones])
+    c = criteria()
+    return {z.pk: _grade(z, c, facts[z.pk], names) for z in zones}

@@ -47,17 +47,40 @@ def latest_zone_measurement(indicator: Indicator) -> Measurement | None:
     return indicator.measurements.filter(area_code="").order_by("-period_start").first()
 
 
+def latest_zone_measurements(indicators) -> dict[int, Measurement]:
+    """`latest_zone_measurement` for many indicators (indicator id -> measurement), one query."""
+    latest: dict[int, Measurement] = {}
+    for m in Measurement.objects.filter(
+        indicator_id__in=[i.pk for i in indicators], area_code=""
+    ).order_by("indicator_id", "-period_start"):
+        latest.setdefault(m.indicator_id, m)
+    return latest
+
+
 def latest_figure(outcome) -> str | None:
     """The latest figure for an outcome, e.g. "64 % (2025-Q2)", or None if nothing is measured.
 
     Uses the outcome's first indicator that is not only context and has a zone value.
     """
-    for indicator in outcome.indicators.filter(is_context=False).order_by("id"):
-        m = latest_zone_measurement(indicator)
-        if m is not None:
+    return latest_figures(outcome_ids=[outcome.pk])[outcome.pk]
+
+
+def latest_figures(*, outcome_ids) -> dict[int, str | None]:
+    """`latest_figure` for many outcomes at once (outcome id -> text), in two queries."""
+    outcome_ids = list(outcome_ids)
+    indicators = list(
+        Indicator.objects.filter(outcome_id__in=outcome_ids, is_context=False).order_by("id")
+    )
+    latest = latest_zone_measurements(indicators)
+    out: dict[int, str | None] = dict.fromkeys(outcome_ids)
+    for indicator in indicators:
+        m = latest.get(indicator.pk)
+        if m is not None and out[indicator.outcome_id] is None:
             label = " (illustrative)" if m.illustrative else ""
-            return f"{format_value(m.value, indicator.unit)} ({m.period}){label}"
-    return None
+            out[indicator.outcome_id] = (
+                f"{format_value(m.value, indicator.unit)} ({m.period}){label}"
+            )
+    return out
 
 
 def zone_indicators(*, zone) -> list[Indicator]:

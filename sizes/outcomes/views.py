@@ -250,8 +250,10 @@ def zone_outcomes_context(request, zone) -> dict:
     """What the zone page's "Outcomes and evidence" section needs (outcomes/_zone_section.html)."""
     grade = zone_grade(zone=zone)
     indicators = []
-    for indicator in selectors.zone_indicators(zone=zone):
-        latest = selectors.latest_zone_measurement(indicator)
+    zone_indicators = selectors.zone_indicators(zone=zone)
+    latest_values = selectors.latest_zone_measurements(zone_indicators)
+    for indicator in zone_indicators:
+        latest = latest_values.get(indicator.pk)
         indicators.append(
             {
                 "indicator": indicator,

@@ -90,16 +90,21 @@ def zone_pooled_summary(*, zone: Zone) -> dict[int, set[str]]:
     """Organisation id -> which of "budget", "asset", "objective", "plan" it has shared for the
     zone, in any visibility. Every partner organisation of the zone is a key (an empty set when
     it has shared nothing), so the grade can say who is missing what."""
-    summary: dict[int, set[str]] = {
-        org_id: set()
-        for org_id in Partnership.objects.filter(zone=zone).values_list(
-            "organisation_id", flat=True
-        )
-    }
+    return zones_pooled_summary(zone_ids=[zone.pk])[zone.pk]
+
+
+def zones_pooled_summary(*, zone_ids: list[int]) -> dict[int, dict[int, set[str]]]:
+    """`zone_pooled_summary` for many zones at once (zone id -> summary), in five queries."""
+    summaries: dict[int, dict[int, set[str]]] = {z: {} for z in zone_ids}
+    for zone_id, org_id in Partnership.objects.filter(zone_id__in=zone_ids).values_list(
+        "zone_id", "organisation_id"
+    ):
+        summaries[zone_id].setdefault(org_id, set())
     for kind, model in POOLED_MODELS.items():
-        for org_id in model.objects.filter(zone=zone).values_list("organisation_id", flat=True):
-            summary.setdefault(org_id, set()).add(kind)
-    return summary
+        rows = model.objects.filter(zone_id__in=zone_ids).values_list("zone_id", "organisation_id")
+        for zone_id, org_id in rows.order_by().distinct():
+            summaries[zone_id].setdefault(org_id, set()).add(kind)
+    return summaries
 
 
 @dataclass

@@ -21,7 +21,7 @@ from django.utils import timezone
 from sizes.core.errors import DomainError, Problem, RulesNotMet
 from sizes.geo.models import AreaType
 from sizes.geo.selectors import reference_area_get, zones_touching_area
-from sizes.outcomes.selectors import latest_figure
+from sizes.outcomes.selectors import latest_figures
 from sizes.variations.models import LIVE, Variation, VariationStatus
 from sizes.zones.models import Zone
 
@@ -165,24 +165,33 @@ def _overlaps(intervals, period: Period) -> bool:
     return any(a <= period.end and (b is None or b >= period.start) for a, b in intervals)
 
 
-def _line(v: Variation, intervals) -> VariationLine:
+def _line(v: Variation, intervals, figures: dict[int, str | None]) -> VariationLine:
     return VariationLine(
         variation=v,
         owner=v.owner.name,
         status=v.get_status_display(),
         in_force=intervals,
-        outcomes=[OutcomeLine(o.title, latest_figure(o) or NOT_MEASURED) for o in v.outcomes.all()],
+        outcomes=[
+            OutcomeLine(o.title, figures.get(o.pk) or NOT_MEASURED) for o in v.outcomes.all()
+        ],
     )
 
 
-def _section(zone: Zone, period: Period, share: float | None, variations) -> ZoneSection:
+def _figures(by_zone: dict[int, list[Variation]]) -> dict[int, str | None]:
+    """Latest figure of every outcome the variations are linked to, in one go."""
+    return latest_figures(
+        outcome_ids={o.pk for vs in by_zone.values() for v in vs for o in v.outcomes.all()}
+    )
+
+
+def _section(zone: Zone, period: Period, share: float | None, variations, figures) -> ZoneSection:
     section = ZoneSection(zone=zone, share=share)
     for v in variations:
         intervals = _intervals(v)
         if intervals and _overlaps(intervals, period):
-            section.variations.append(_line(v, intervals))
+            section.variations.append(_line(v, intervals, figures))
         elif v.status in LIVE and v.status != VariationStatus.ACTIVE:
-            section.upcoming.append(_line(v, intervals))
+            section.upcoming.append(_line(v, intervals, figures))
     return section
 
 
@@ -203,13 +212,14 @@ def accountability_report_for_zone(*, zone: Zone, period: Period) -> Accountabil
     """The report for one public zone."""
     if not zone.is_public:
         raise DomainError(code="not_found", message="There is no public zone here.", status=404)
-    variations = _variations_of([zone.pk])[zone.pk]
+    by_zone = _variations_of([zone.pk])
+    figures = _figures(by_zone)
     return AccountabilityReport(
         title=f"Accountability report: {zone.name}",
         area=zone.name,
         period=period,
         generated_at=timezone.localtime(),
-        sections=[_section(zone, period, None, variations)],
+        sections=[_section(zone, period, None, by_zone[zone.pk], figures)],
     )
 
 
@@ -221,10 +231,13 @@ def accountability_report_for_ward(*, code: str, period: Period) -> Accountabili
     ward = reference_area_get(area_type=AreaType.WARD, code=code)
     touching = zones_touching_area(area=ward)
     variations = _variations_of([t.zone.pk for t in touching])
+    figures = _figures(variations)
     return AccountabilityReport(
         title=f"Accountability report: {ward.name} ward",
         area=f"{ward.name} ward ({ward.code})",
         period=period,
         generated_at=timezone.localtime(),
-        sections=[_section(t.zone, period, t.share, variations[t.zone.pk]) for t in touching],
+        sections=[
+            _section(t.zone, period, t.share, variations[t.zone.pk], figures) for t in touching
+        ],
     )

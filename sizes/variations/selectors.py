@@ -3,7 +3,7 @@
 import datetime as dt
 from collections import defaultdict
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Case, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 
 from sizes.variations.models import Subject, Variation, VariationEvent, VariationStatus
 from sizes.zones.models import PUBLIC
@@ -23,13 +23,43 @@ def variations_public(
         qs = qs.filter(zone=zone)
     if zone_ids is not None:
         qs = qs.filter(zone_id__in=zone_ids)
-    if owner_slug:
-        qs = qs.filter(owner__slug=owner_slug)
+    if owner_slug:  # the register's text box may hold the organisation's name instead
+        qs = qs.filter(Q(owner__slug=owner_slug) | Q(owner__name__iexact=owner_slug.strip()))
     if subject:
         qs = qs.filter(subject=subject)
     if status:
         qs = qs.filter(status=status)
     return qs.select_related("zone", "owner").prefetch_related("outcomes")
+
+
+# Filters with more choices than this are a text box instead of a drop-down list: a list of
+# thousands of zones is slow to send and impossible to use.
+FILTER_SELECT_MAX = 200
+
+
+def filter_choices(qs) -> list | None:
+    """The choices for a register filter, or None when there are too many for a drop-down."""
+    choices = list(qs[: FILTER_SELECT_MAX + 1])
+    return None if len(choices) > FILTER_SELECT_MAX else choices
+
+
+def zone_for_filter(text: str):
+    """The public zone a register filter names, by its slug or its exact name; else None."""
+    from sizes.zones.models import Zone
+
+    text = text.strip()
+    public = Zone.objects.public()
+    return public.filter(slug=text).first() or public.filter(name__iexact=text).first()
+
+
+def in_register_order(qs: QuerySet[Variation]) -> QuerySet[Variation]:
+    """Variations in the order the register shows them: by subject (as listed), zone, title."""
+    rank = Case(
+        *[When(subject=value, then=Value(i)) for i, (value, _) in enumerate(Subject.choices)],
+        default=Value(len(Subject.choices)),
+        output_field=IntegerField(),
+    )
+    return qs.annotate(subject_rank=rank).order_by("subject_rank", "zone__name", "title", "pk")
 
 
 def variations_by_subject(variations) -> list[tuple[str, list[Variation]]]:

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from sizes.core.errors import Conflict, DomainError, NotAllowed, NotFound
+from sizes.core.pagination import paginate
 from sizes.engagement.views import comments_context
 from sizes.geo.models import ReferenceArea
 from sizes.geo.selectors import zones_touching_area
@@ -56,7 +57,7 @@ def register(request):
         status = None
     on = data.get("on")
     problems = [] if f.is_valid() else [e for errs in f.errors.values() for e in errs]
-    zone = Zone.objects.public().filter(slug=zone_slug).first() if zone_slug else None
+    zone = selectors.zone_for_filter(zone_slug) if zone_slug else None
     zone_ids, ward = None, None
     if ward_code:
         ward = (
@@ -74,22 +75,31 @@ def register(request):
     if on:
         # What applied then: the variations active on that day, whatever they are now.
         variations = variations.filter(pk__in=selectors.variations_in_force_on(on=on).values("pk"))
+    if zone is not None:
+        zone_slug = zone.slug
     if zone_slug and zone is None:
         variations = variations.none()
+    page = paginate(request, selectors.in_register_order(variations))
+    zones = selectors.filter_choices(
+        Zone.objects.public().filter(variations__isnull=False).distinct().order_by("name")
+    )
+    partners = selectors.filter_choices(
+        Organisation.objects.filter(variations__isnull=False).distinct().order_by("name")
+    )
     return render(
         request,
         "variations/register.html",
         {
-            "variations": variations,
-            "groups": selectors.variations_by_subject(variations),
+            "page": page,
+            "groups": selectors.variations_by_subject(page.object_list),
             "filters": {
                 "zone": zone_slug, "partner": partner, "subject": subject, "status": status,
                 "ward": ward_code, "on": on,
             },
             "ward": ward,
             "problems": problems,
-            "zones": Zone.objects.public().filter(variations__isnull=False).distinct(),
-            "partners": Organisation.objects.filter(variations__isnull=False).distinct(),
+            "zones": zones,
+            "partners": partners,
             "subjects": Subject.choices,
             "statuses": VariationStatus.choices,
         },

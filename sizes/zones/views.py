@@ -13,8 +13,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sizes.core.errors import Conflict, DomainError, NotFound
+from sizes.core.pagination import paginate
 from sizes.engagement import views as engagement_views
-from sizes.outcomes.grades import zone_grade
+from sizes.outcomes.grades import zone_grades
 from sizes.outcomes.selectors import evidence_snapshot, evidence_summary_text
 from sizes.outcomes.views import zone_outcomes_context
 from sizes.partners import permissions as pperms
@@ -56,13 +57,17 @@ def register(request):
     theme = request.GET.get("theme") or None
     if status not in ZoneStatus.values:
         status = None
-    zones = list(selectors.zones_for_register(user=request.user, status=status, theme=theme))
+    page = paginate(
+        request, selectors.zones_for_register(user=request.user, status=status, theme=theme)
+    )
+    zones = list(page.object_list)
     return render(
         request,
         "zones/register.html",
         {
             "zones": zones,
-            "stars": {z.pk: zone_grade(zone=z).stars for z in zones},
+            "page": page,
+            "stars": {pk: grade.stars for pk, grade in zone_grades(zones=zones).items()},
             "status": status,
             "theme": theme,
             "statuses": ZoneStatus.choices,

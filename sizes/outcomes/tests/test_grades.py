@@ -22,9 +22,11 @@ from tests.factories import OrganisationFactory, OutcomeFactory, ZoneFactory
 
 @pytest.fixture
 def pooled(monkeypatch):
-    """Stand-in for sizes.resources.selectors.zone_pooled_summary, set per test."""
+    """Stand-in for sizes.resources.selectors.zones_pooled_summary, set per test."""
     state = {"summary": {}}
-    monkeypatch.setattr(grades, "_pooled_summary", lambda zone: state["summary"])
+    monkeypatch.setattr(
+        grades, "_pooled_summaries", lambda zone_ids: dict.fromkeys(zone_ids, state["summary"])
+    )
     return state
 
 
