@@ -33,7 +33,7 @@ LIST_PAGES = {
     f"/variations/?ward={WARD}": 10,
     f"/wards/{WARD}/": 6,
     "/lessons/": 5,
-    "/suggestions/": 8,
+    "/suggestions/": 10,
     "/organisations/": 4,
     "/funders/": 12,
     "/feeds/zones.atom": 4,
