@@ -569,6 +569,10 @@ def main() -> int:
     data_dir = Path(tempfile.mkdtemp(prefix="sizes-soak-"))
     env = {**os.environ, "DATABASE_URL": cluster.url(dbname), "SIZES_DATA_DIR": str(data_dir),
            "SIZES_DEBUG": "false", "PYTHONPATH": str(ROOT)}  # fmt: skip
+    # All the load comes from one address and one token, which the API's per-IP and per-token
+    # rate limits (meant for many clients) would refuse at higher rates: off unless set.
+    env.setdefault("SIZES_API_RATE_PER_IP", "0")
+    env.setdefault("SIZES_API_RATE_PER_TOKEN", "0")
     if os.environ.get("SOAK_REUSE_DB") == "1":  # development: keep the last run's database
         log(f"reusing {cluster.url(dbname)} (SOAK_REUSE_DB=1)")
         subprocess.run([PY, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)  # noqa: S603
