@@ -119,8 +119,26 @@ class HistoryEntry:
 
 
 def public_events() -> QuerySet[AuditEvent]:
-    """Events fit to show publicly: everything except refused attempts."""
-    return AuditEvent.objects.exclude(action__startswith="refused.")
+    """Events fit to show publicly: everything except refused attempts ("refused.…", and a
+    pooled record's "….refused"), and the events of pooled records (budgets, assets,
+    objectives, plans, pledges) that are now for partners only: their values must not reach a
+    public page, feed or API answer through the history."""
+    from django.db.models import CharField
+    from django.db.models.functions import Cast
+
+    from sizes.resources.models import Asset, Budget, Objective, Plan, Pledge, Visibility
+
+    qs = AuditEvent.objects.exclude(action__startswith="refused.").exclude(
+        action__endswith=".refused"
+    )
+    for model in (Budget, Asset, Objective, Plan, Pledge):
+        private = (
+            model.objects.exclude(visibility=Visibility.PUBLIC)
+            .annotate(key=Cast("pk", CharField()))
+            .values("key")
+        )
+        qs = qs.exclude(object_type=model._meta.label_lower, object_id__in=private)
+    return qs
 
 
 def _value(name: str, value, object_type: str = "") -> str:
