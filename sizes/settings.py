@@ -9,6 +9,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -68,6 +69,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "sizes.core",
@@ -87,6 +89,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -94,6 +97,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "sizes.core.ratelimit.RateLimitMiddleware",
     "sizes.core.middleware.DomainErrorMiddleware",
     # Database unreachable (PostgreSQL down, SQLite locked): 503 with Retry-After, not a 500.
     "sizes.core.unavailable.DatabaseUnavailableMiddleware",
@@ -147,6 +151,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+# SignInThrottle refuses sign-ins while an account name or IP is locked out (too many failures);
+# ModelBackend then checks the password.
+AUTHENTICATION_BACKENDS = [
+    "sizes.accounts.backends.SignInThrottle",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "accounts:sign-in"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:home"
@@ -169,12 +179,62 @@ STATIC_ROOT = os.environ.get("SIZES_STATIC_ROOT") or None  # only for collectsta
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# --- Web security (see docs/reliability.md, "Web security") ------------------------------------
+# SIZES_HTTPS=true is the production switch: the site is served over HTTPS (directly or behind
+# a TLS proxy), so plain-HTTP requests are redirected, cookies are sent over HTTPS only and
+# browsers are told (HSTS) never to use plain HTTP for this host again.
+# `manage.py check --deploy` is clean with it on (a test proves this).
+SIZES_HTTPS = env_bool("SIZES_HTTPS", False)
+SECURE_SSL_REDIRECT = SIZES_HTTPS
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SIZES_SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = env_bool("SIZES_SECURE_COOKIES", SIZES_HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# HSTS for a year, for subdomains too, and asking to be preloaded into browsers (the header
+# alone does not add the site to the preload list: that is a separate, deliberate submission).
+# SIZES_HSTS_SECONDS=0 turns HSTS off, e.g. while trying HTTPS out.
+SIZES_HSTS_SECONDS = env_int("SIZES_HSTS_SECONDS", 31_536_000)
+SECURE_HSTS_SECONDS = (
+    SIZES_HSTS_SECONDS if SIZES_HTTPS and isinstance(SIZES_HSTS_SECONDS, int) else 0
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SIZES_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SIZES_HSTS_PRELOAD", True)
+# Behind a proxy that terminates TLS and sets X-Forwarded-Proto (and strips it from clients),
+# so Django knows the original request was HTTPS. Never set it without such a proxy.
+if env_bool("SIZES_TRUST_X_FORWARDED_PROTO", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+
+def _origin(url: str) -> list[str]:
+    """The scheme://host[:port] of a URL template, for the CSP; none for an empty one."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    host = parts.netloc.replace("{s}", "*")  # tile servers' {s} subdomains: any of them
+    return [f"{parts.scheme}://{host}"] if parts.scheme and host else []
+
+
+# Content-Security-Policy on every response (django-csp): scripts and styles only from this
+# site, no inline script except the one GOV.UK Frontend's page template needs (it carries the
+# request's nonce), no inline style, no plugins, no framing, forms post only here. Images may
+# come from the map tile server when one is configured (SIZES_TILE_URL).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *_origin(os.environ.get("SIZES_TILE_URL", ""))],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "sizes@localhost")
@@ -233,3 +293,13 @@ SIZES_SERVICE_AREA_BBOX = os.environ.get("SIZES_SERVICE_AREA_BBOX", "")
 SIZES_SUGGESTION_MAX_KM2 = env_int("SIZES_SUGGESTION_MAX_KM2", 50)
 SIZES_RATE_LIMIT_PER_ACCOUNT = env_int("SIZES_RATE_LIMIT_PER_ACCOUNT", 20)
 SIZES_RATE_LIMIT_PER_IP = env_int("SIZES_RATE_LIMIT_PER_IP", 60)
+# Rate limits beyond engagement (sizes/core/ratelimit.py; 0 turns one off): sign-in, sign-up
+# and password-reset requests per IP an hour (the per-account one is the same as above); failed
+# sign-ins per account name and per IP before both are refused for the lockout period; API
+# requests a minute per token, and per IP without one. Generous: a person never meets them.
+SIZES_ACCOUNT_RATE_LIMIT_PER_IP = env_int("SIZES_ACCOUNT_RATE_LIMIT_PER_IP", 100)
+SIZES_SIGN_IN_FAILURES = env_int("SIZES_SIGN_IN_FAILURES", 10)
+SIZES_SIGN_IN_FAILURES_PER_IP = env_int("SIZES_SIGN_IN_FAILURES_PER_IP", 50)
+SIZES_SIGN_IN_LOCKOUT_MINUTES = env_int("SIZES_SIGN_IN_LOCKOUT_MINUTES", 15)
+SIZES_API_RATE_PER_TOKEN = env_int("SIZES_API_RATE_PER_TOKEN", 1200)
+SIZES_API_RATE_PER_IP = env_int("SIZES_API_RATE_PER_IP", 600)

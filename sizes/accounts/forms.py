@@ -17,6 +17,16 @@ class SignInForm(AuthenticationForm):
         self.fields["username"].error_messages["required"] = "Enter your username."
         self.fields["password"].error_messages["required"] = "Enter your password."
 
+    def clean(self):
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            blocked = getattr(self.request, "sizes_sign_in_blocked", None)
+            if blocked is not None:
+                # Locked out (sizes.accounts.backends): say so, not "wrong password".
+                raise forms.ValidationError(blocked.message, code="rate_limited") from None
+            raise
+
 
 class SignUpForm(UserCreationForm):
     email = forms.EmailField(

@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from sizes.accounts.forms import SignInForm, SignUpForm
+from sizes.core.ratelimit import set_retry_after
 from sizes.engagement.services import email_verification_send
 from sizes.partners.models import Membership
 
@@ -19,7 +20,11 @@ class SignInView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def form_invalid(self, form):
-        return self.render_to_response(self.get_context_data(form=form), status=400)
+        blocked = getattr(self.request, "sizes_sign_in_blocked", None)
+        response = self.render_to_response(
+            self.get_context_data(form=form), status=429 if blocked else 400
+        )
+        return set_retry_after(response, blocked) if blocked else response
 
 
 @require_http_methods(["GET", "POST"])

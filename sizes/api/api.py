@@ -68,6 +68,12 @@ def _not_found(request, *args, **kwargs):
     )
 
 
+RETRY_AFTER = {
+    "description": "Seconds to wait before the rate limit lets the next request through.",
+    "schema": {"type": "integer", "minimum": 1},
+}
+
+
 def fix_media_types(schema: dict) -> dict:
     """Say what each response really is: problem+json for errors, GeoJSON, CSV, nothing on 304.
 
@@ -86,6 +92,9 @@ def fix_media_types(schema: dict) -> dict:
                     response["description"] = "Not modified: your copy (If-None-Match) is current."
                 elif int(code) >= 400 and "application/json" in content:
                     content[PROBLEM_JSON] = content.pop("application/json")
+                    if str(code) == "429":
+                        response["description"] = "Too many requests: wait, then try again."
+                        response["headers"] = {"Retry-After": RETRY_AFTER}
                 elif media and str(code) == "200":
                     body = content.pop("application/json", {"schema": {"type": "string"}})
                     if media == "text/csv":

@@ -9,7 +9,12 @@ class TokenAuth(HttpBearer):
     """The request acts as the token's person, for the token's organisations only."""
 
     def authenticate(self, request, token: str):
-        api_token = token_authenticate(token.strip())
+        # The rate limiter (sizes/core/ratelimit.py) may have looked this token up already.
+        checked = getattr(request, "sizes_bearer_checked", None)
+        if checked is not None and checked[0] == token.strip():
+            api_token = checked[1]
+        else:
+            api_token = token_authenticate(token.strip())
         if api_token is None:
             return None
         request.api_token = api_token

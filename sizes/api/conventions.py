@@ -2,8 +2,8 @@
 
 - `ApiRouter`: every operation it registers refuses query parameters it does not declare
   (400 `parameter_unknown`), refuses a request body that is not JSON (415), and documents the
-  problem responses it can give (400 always; 401/403 with a token; 404 with a path; 415/422
-  with a body; 304 on reads).
+  problem responses it can give (400 and 429 always; 401/403 with a token; 404 with a path;
+  415/422 with a body; 304 on reads).
 - Cursor pagination over a stable order (ascending id): the cursor is opaque and signed, so a
   cursor that was not issued by us is refused (400 `cursor_invalid`).
 - `expected_version`: the `If-Match` header of a write, as the object version it names.
@@ -88,7 +88,7 @@ def _apply_conventions(operation) -> None:
     if type(operation) is Operation:
         operation.__class__ = ConventionalOperation
     has_body = _has_body(operation)
-    codes = [400]
+    codes = [400, 429]  # 429: the rate limit (sizes/core/ratelimit.py), with Retry-After
     if operation.auth_param not in (None,) and operation.auth_callbacks:
         codes += [401, 403]
     if "{" in operation.path:

@@ -21,4 +21,8 @@ class DomainErrorMiddleware:
             {"error": exception},
             status=exception.status,
         )
-        return response.render()
+        response = response.render()
+        retry_after = getattr(exception, "retry_after", None)
+        if retry_after:  # a RateLimited error (429): say when to try again
+            response["Retry-After"] = str(retry_after)
+        return response

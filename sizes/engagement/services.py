@@ -22,6 +22,7 @@ from sizes.core.errors import (
     NotFound,
     Problem,
 )
+from sizes.core.ratelimit import rate_limit
 from sizes.core.text import clean_text
 from sizes.engagement import permissions as perms
 from sizes.engagement.emails import absolute, email_enqueue
@@ -41,7 +42,6 @@ from sizes.engagement.models import (
     SuggestionStatus,
     Support,
 )
-from sizes.engagement.ratelimit import rate_limit
 from sizes.geo import geometry as g
 from sizes.geo.models import AreaType, ReferenceArea
 from sizes.geo.postcodes import normalise_postcode

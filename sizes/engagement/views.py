@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from markupsafe import Markup
 
 from sizes.core.errors import DomainError, NotAllowed, NotFound
+from sizes.core.ratelimit import client_ip, set_retry_after
 from sizes.engagement import forms, selectors, services
 from sizes.engagement import permissions as perms
 from sizes.engagement.models import (
@@ -23,7 +24,6 @@ from sizes.engagement.models import (
     Suggestion,
     SuggestionStatus,
 )
-from sizes.engagement.ratelimit import client_ip
 from sizes.geo.models import AreaType, ReferenceArea
 from sizes.partners.models import Organisation
 from sizes.zones.forms import add_domain_error
@@ -487,7 +487,7 @@ def _comment_target(kind, pk):
 def comment_add(request, kind, pk):
     target = _comment_target(kind, pk)
     form = forms.CommentForm(request.POST)
-    status = 400
+    status, error = 400, None
     if form.is_valid():
         try:
             services.comment_add(
@@ -501,11 +501,11 @@ def comment_add(request, kind, pk):
             if exc.status in (403, 404):
                 raise
             add_domain_error(form, exc)
-            status = exc.status
+            status, error = exc.status, exc
         else:
             messages.success(request, "Your comment has been published.")
             return redirect(_target_url(target) + "#comments")
-    return render(
+    response = render(
         request,
         "engagement/comment_form.html",
         {
@@ -516,6 +516,7 @@ def comment_add(request, kind, pk):
         },
         status=status,
     )
+    return set_retry_after(response, error) if error else response
 
 
 def _comment(pk) -> Comment:
@@ -530,7 +531,7 @@ def _comment(pk) -> Comment:
 def comment_report(request, pk):
     comment = _comment(pk)
     form = forms.ReportForm(_data(request))
-    status = 400 if form.is_bound else 200
+    status, error = (400 if form.is_bound else 200), None
     if form.is_bound and form.is_valid():
         try:
             services.comment_report(
@@ -543,16 +544,17 @@ def comment_report(request, pk):
             if exc.status in (403, 404):
                 raise
             add_domain_error(form, exc)
-            status = exc.status
+            status, error = exc.status, exc
         else:
             messages.success(request, "Thank you. A moderator will look at the comment.")
             return redirect(_target_url(comment.target) + "#comments")
-    return render(
+    response = render(
         request,
         "engagement/comment_report.html",
         {"form": form, "comment": comment, "target_url": _target_url(comment.target)},
         status=status,
     )
+    return set_retry_after(response, error) if error else response
 
 
 @require_http_methods(["GET", "POST"])
