@@ -202,6 +202,7 @@ SECURE_HSTS_PRELOAD = env_bool("SIZES_HSTS_PRELOAD", True)
 # so Django knows the original request was HTTPS. Never set it without such a proxy.
 if env_bool("SIZES_TRUST_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CSRF_FAILURE_VIEW = "sizes.web.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

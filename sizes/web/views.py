@@ -38,6 +38,19 @@ def forbidden(request, exception=None):
     )
 
 
+def csrf_failure(request, reason=""):
+    """A form sent without this site's CSRF token (an old page, cookies off, or another site
+    posting on the visitor's behalf): refused, nothing changed, in plain English."""
+    return _error(
+        request,
+        403,
+        "Your form was not sent",
+        "Nothing was saved: the form had expired, your browser did not send this site's "
+        "cookie, or the form came from another website. Go back, reload the page and try "
+        "again, and make sure your browser accepts cookies from this site.",
+    )
+
+
 def bad_request(request, exception=None):
     return _error(request, 400, "There is a problem", "The request could not be understood.")
 
