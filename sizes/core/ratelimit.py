@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import DatabaseError
 from django.template.response import TemplateResponse
 
 from sizes.core.errors import DomainError
@@ -201,8 +202,14 @@ def _api_limited(request) -> int | None:
     header = request.headers.get("Authorization", "")
     if header[:7].lower() == "bearer ":
         secret = header[7:].strip()
-        token = token_authenticate(secret)
-        request.sizes_bearer_checked = (secret, token)
+        try:
+            token = token_authenticate(secret)
+        except DatabaseError:
+            # The database is down: count by address, and let the view meet the fault and
+            # answer it as every view does (503, sizes/core/unavailable).
+            token = None
+        else:
+            request.sizes_bearer_checked = (secret, token)
         if token is not None:
             return _hit(f"api:t:{token.pk}", _limit("SIZES_API_RATE_PER_TOKEN"), now, MINUTE)
     return _hit(f"api:ip:{client_ip(request)}", _limit("SIZES_API_RATE_PER_IP"), now, MINUTE)

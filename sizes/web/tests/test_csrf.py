@@ -28,7 +28,6 @@ EXEMPT = {
     "engagement:unsubscribe": "one-click unsubscribe (RFC 8058): mail clients post without a "
     "session; the signed token in the address is the authority",
     "outcomes:sroi_calculate": "calculates only, stores nothing, needs no sign-in",
-    "api-sroi-calculate": "the same calculator under /api/v1/",
 }
 
 MAX_PAGES = 400
