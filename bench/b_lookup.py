@@ -25,6 +25,7 @@ import shapely
 from bench.common import (
     Context,
     cached_query_points,
+    cached_zone_shapes,
     django_setup,
     fmt_ms,
     load_postgis_points,
@@ -35,7 +36,6 @@ from bench.common import (
     target_row,
     throwaway_database,
     timeit_repeat,
-    zone_shapes,
 )
 
 SIZES_FULL = [100, 1_000, 10_000, 100_000]
@@ -61,7 +61,7 @@ def run(ctx: Context) -> dict:
 def measure(ctx: Context, dsn: str, n: int, n_points: int, repeats: int) -> dict:
     from sizes.geo.index import ZoneIndex
 
-    shapes = zone_shapes(n, ctx.seed)
+    shapes = cached_zone_shapes(ctx, n)
     lons, lats = cached_query_points(ctx, n_points, shapes, "lookup")
     cores = [s[0] for s in shapes]
     outers = [s[1] for s in shapes]

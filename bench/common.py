@@ -180,6 +180,25 @@ def _translate(geoms: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     return shapely.set_coordinates(geoms.copy(), np.round(coords + shift, 6))
 
 
+SHAPES_VERSION = 1  # bump when the generator changes, so cached files are not reused
+
+
+def cached_zone_shapes(ctx: Context, n: int) -> list[tuple]:
+    """zone_shapes(n, ctx.seed), kept as WKB in ctx.workdir (100,000 zones take half a minute
+    to make and a few seconds to read back)."""
+    path = shapes_path(ctx, n)
+    if path.exists():
+        return load_shapes(path)
+    shapes = zone_shapes(n, ctx.seed)
+    save_shapes(path.with_suffix(".tmp"), shapes)
+    path.with_suffix(".tmp").rename(path)
+    return shapes
+
+
+def shapes_path(ctx: Context, n: int) -> Path:
+    return ctx.workdir / f"zones-v{SHAPES_VERSION}-{n}-{ctx.seed}.wkb"
+
+
 def zone_shapes(n: int, seed: int = 1) -> list[tuple]:
     """N (core, outer) polygon pairs in WGS84, with fringes, gaps and overlaps. Deterministic."""
     return list(_zone_shapes(n, seed))

@@ -31,6 +31,8 @@ arrays of points at once (no distances), for bulk assignment.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import math
 import threading
 from dataclasses import dataclass
@@ -54,7 +56,7 @@ _OUT, _IN, _EDGE = 0, 1, 2
 EPS = 1e-9
 CELLS_ACROSS = 32
 MAX_CELLS_PER_AXIS = 1 << 20
-CHUNK = 2000  # zones per batch while marking edge cells (bounds the build's temporary memory)
+CHUNK = 500  # zones per batch while marking edge cells (bounds the build's temporary memory)
 M_PER_DEG_LAT = 110_574.0
 M_PER_DEG_LON = 111_320.0
 _intersects_xy = shapely.lib.intersects_xy
@@ -128,11 +130,15 @@ class ZoneIndex:
         self.cores[:] = cores
         self.outers = np.empty(len(outers), dtype=object)
         self.outers[:] = outers
-        shapely.prepare(self.cores)
-        shapely.prepare(self.outers)
-        self._core_edges_metric: list[BaseGeometry | None] = [None] * len(cores)
+        # Not shapely.prepare()d: for zones of a few hundred vertices a prepared polygon's
+        # point index is no faster here (only edge cells are tested, each against one zone)
+        # and would cost about 10 MB per 1,000 zones.
+        # Cores' edges in the metric CRS, for distances: made on first use and kept (about
+        # 4 KB a zone; reprojecting on every lookup would cost more than the lookup).
+        self._core_edges_metric: dict[int, BaseGeometry] = {}
         self._metric = g._transformer(g.WGS84, g.metric_crs())
         self._build_grid()
+        _release_free_memory()
 
     def __len__(self) -> int:
         return len(self.zone_ids)
@@ -188,8 +194,9 @@ class ZoneIndex:
         keep = code % 3 != _OUT  # outside the outer area: not a hit, whatever the core says
         key, code = key[keep], code[keep]
         seg, entry = key // n, (key % n).astype(np.int32)
-        self._starts = starts
-        self._offsets = np.searchsorted(seg, np.arange(len(starts) + 1)).astype(np.int64)
+        # Keys fit 32 bits unless the grid is huge (zones spread over a continent).
+        self._starts = starts.astype(np.int32) if starts[-1] < 2**31 - 1 else starts
+        self._offsets = np.searchsorted(seg, np.arange(len(starts) + 1)).astype(np.int32)
         self._entry = entry
         self._code = code
 
@@ -312,7 +319,7 @@ class ZoneIndex:
         return hits
 
     def _distance_m(self, entry: int, lon: float, lat: float) -> float:
-        edges = self._core_edges_metric[entry]
+        edges = self._core_edges_metric.get(entry)
         if edges is None:
             edges = g.to_metric(self.cores[entry]).boundary
             self._core_edges_metric[entry] = edges
@@ -331,7 +338,9 @@ class ZoneIndex:
         # (several times faster than random order at 10,000 zones).
         order = np.argsort(key)
         m = np.empty(len(key), dtype=np.int64)
-        m[order] = np.searchsorted(self._starts, key[order], side="right") - 1
+        m[order] = (
+            np.searchsorted(self._starts, key[order].astype(self._starts.dtype), side="right") - 1
+        )
         m = np.where(ok & (m >= 0), m, 0)
         start = self._offsets[m]
         count = np.where(ok, self._offsets[m + 1] - start, 0)
@@ -372,6 +381,16 @@ class ZoneIndex:
                 1,
             ),
         }
+
+
+def _release_free_memory() -> None:
+    """Hand the build's freed temporary memory back to the operating system (glibc only).
+
+    The build makes many short-lived arrays and geometries; without this a worker keeps their
+    high-water mark as resident memory.
+    """
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def _unique(values: np.ndarray) -> np.ndarray:
