@@ -71,14 +71,11 @@ class ScratchDb:
 
     name: str  # the file path (SQLite) or the database name (PostgreSQL)
     data_dir: Path
-
-    @property
-    def vendor(self) -> str:
-        return "postgresql" if POSTGRES else "sqlite"
+    vendor: str = "postgresql" if POSTGRES else "sqlite"
 
     @property
     def url(self) -> str:
-        return _pg_url(self.name) if POSTGRES else f"sqlite:///{self.name}"
+        return _pg_url(self.name) if self.vendor == "postgresql" else f"sqlite:///{self.name}"
 
     def env(self, **extra: str) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("SIZES_FAULT")}
@@ -126,7 +123,7 @@ class ScratchDb:
 
     def query(self, sql: str, params: tuple = ()) -> list[tuple]:
         """Plain SQL on this database from the test process (placeholders: %s)."""
-        if POSTGRES:
+        if self.vendor == "postgresql":
             with _pg_connect(self.name) as conn:
                 return conn.execute(sql, params).fetchall()
         conn = sqlite3.connect(self.name)
@@ -139,7 +136,7 @@ class ScratchDb:
         return self.query(f'SELECT COUNT(*) FROM "{table}"')[0][0]  # noqa: S608 - our table names
 
     def tables(self) -> list[str]:
-        if POSTGRES:
+        if self.vendor == "postgresql":
             rows = self.query(
                 "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1"
             )
@@ -166,17 +163,19 @@ class Databases:
         name = _pg_settings()["NAME"]
         return name[5:] if name.startswith("test_") else name
 
-    def empty(self, tag: str = "db") -> ScratchDb:
+    def empty(self, tag: str = "db", *, vendor: str | None = None) -> ScratchDb:
+        """A database with no tables, on the engine of this test run (or `vendor`)."""
         n = next(_counter)
         data_dir = self.tmp / f"{tag}{n}"
         data_dir.mkdir(parents=True)
-        if POSTGRES:
+        vendor = vendor or ("postgresql" if POSTGRES else "sqlite")
+        if vendor == "postgresql":
             name = f"{self._base()[:40]}_dur_{tag[:8]}{n}"
             _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             _pg_admin(f'CREATE DATABASE "{name}"')
         else:
             name = str(data_dir / "sizes.sqlite3")
-        db = ScratchDb(name=name, data_dir=data_dir)
+        db = ScratchDb(name=name, data_dir=data_dir, vendor=vendor)
         self.made.append(db)
         return db
 
@@ -217,7 +216,7 @@ class Databases:
 
     def drop_all(self) -> None:
         for db in self.made:
-            if POSTGRES:
+            if db.vendor == "postgresql":
                 try:
                     _pg_admin(f'DROP DATABASE IF EXISTS "{db.name}" WITH (FORCE)')
                 except Exception as exc:  # noqa: BLE001 - report, keep dropping the others
