@@ -211,6 +211,6 @@ def map_geojson(request):
         zoom = maps.parse_zoom(request.GET.get("zoom"))
     except DomainError as exc:
         return problem(exc)
-    response = _geojson_response(maps.zones_map(zoom=zoom))
+    response = HttpResponse(maps.zones_map_json(zoom=zoom), content_type=GEOJSON)
     response["Cache-Control"] = "public, max-age=60"
     return response

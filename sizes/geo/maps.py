@@ -11,6 +11,7 @@ shows at once.
 
 from __future__ import annotations
 
+import json
 import threading
 
 import shapely
@@ -63,8 +64,14 @@ _cache: dict[tuple, dict] = {}
 _cache_revision: tuple | None = None
 
 
-def _simplified(revision: tuple, zoom: int) -> dict[int, tuple[int, dict, dict, int | None]]:
-    """{zone_id: (boundary_id, core, outer, fringe_m)} for current boundaries at this zoom."""
+def _compact(obj) -> str:
+    return json.dumps(obj, separators=(",", ":"))
+
+
+def _simplified(revision: tuple, zoom: int) -> dict[int, tuple[int, str, str, int | None]]:
+    """{zone_id: (boundary_id, core, outer, fringe_m)} for current boundaries at this zoom, the
+    geometries already serialised as compact GeoJSON text (at 10,000 zones, serialising them on
+    every request would cost far more than the rest of the request)."""
     global _cache_revision
     with _lock:
         if _cache_revision != revision:
@@ -74,8 +81,13 @@ def _simplified(revision: tuple, zoom: int) -> dict[int, tuple[int, dict, dict, 
             return _cache[zoom]
     rows = ZoneBoundary.objects.current().only("id", "zone_id", "core", "fringe", "fringe_m")
     built = {
-        b.zone_id: (b.pk, simplify(b.core, zoom), simplify(b.fringe, zoom), b.fringe_m)
-        for b in rows
+        b.zone_id: (
+            b.pk,
+            _compact(simplify(b.core, zoom)),
+            _compact(simplify(b.fringe, zoom)),
+            b.fringe_m,
+        )
+        for b in rows.iterator(chunk_size=500)
     }
     with _lock:
         if _cache_revision == revision:
@@ -91,27 +103,46 @@ def reset() -> None:
         _cache_revision = None
 
 
-def zones_map(*, zoom: int) -> dict:
-    """Every zone in force as a GeoJSON FeatureCollection (RFC 7946) simplified for `zoom`.
+def zones_map_json(*, zoom: int) -> str:
+    """Every zone in force as a GeoJSON FeatureCollection (RFC 7946) simplified for `zoom`, as
+    compact JSON text.
 
     Two features per zone: its core (`part: "core"`) and its outer fringe area (`part:
-    "fringe"`), each with properties name, slug, status and url. Ordered by zone name.
+    "fringe"`), each with properties name, slug, status and url. Ordered by zone name. Names
+    and statuses are read fresh (one query); geometry comes from the per-revision cache.
     """
     shapes = _simplified(GeoRevision.current(), zoom)
-    zones = Zone.objects.filter(status__in=IN_FORCE, pk__in=list(shapes)).order_by("name")
+    zones = (
+        Zone.objects.filter(status__in=IN_FORCE)
+        .order_by("name", "pk")
+        .values_list("pk", "name", "slug", "status")
+    )
+    url = reverse("zones:detail", args=["SLUG"])
+    head, tail = url.split("SLUG")
     features = []
-    for zone in zones:
-        boundary_id, core, outer, fringe_m = shapes[zone.pk]
-        props = {
-            "name": zone.name,
-            "slug": zone.slug,
-            "status": zone.status,
-            "url": reverse("zones:detail", args=[zone.slug]),
-        }
-        features.append(_feature(core, {**props, "part": "core"}, f"{boundary_id}-core"))
-        fringe_props = {**props, "part": "fringe", "fringe_m": fringe_m}
-        features.append(_feature(outer, fringe_props, f"{boundary_id}-fringe"))
-    return {"type": "FeatureCollection", "features": features}
+    for pk, name, slug, status in zones:
+        shape = shapes.get(pk)
+        if shape is None:
+            continue
+        boundary_id, core, outer, fringe_m = shape
+        props = (
+            f'"name":{_compact(name)},"slug":{_compact(slug)},"status":{_compact(status)},'
+            f'"url":{_compact(head + slug + tail)}'
+        )
+        features.append(
+            f'{{"type":"Feature","geometry":{core},"properties":{{{props},"part":"core"}},'
+            f'"id":"{boundary_id}-core"}}'
+        )
+        features.append(
+            f'{{"type":"Feature","geometry":{outer},"properties":{{{props},"part":"fringe",'
+            f'"fringe_m":{_compact(fringe_m)}}},"id":"{boundary_id}-fringe"}}'
+        )
+    return '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
+
+
+def zones_map(*, zoom: int) -> dict:
+    """`zones_map_json` as a dict."""
+    return json.loads(zones_map_json(zoom=zoom))
 
 
 def _feature(geometry: dict, properties: dict, fid: str | None = None) -> dict:
