@@ -392,6 +392,14 @@ def variation_history(*, variation: Variation) -> list[HistoryEntry]:
     return _entries(list(events.order_by("-at", "-id")), [variation.zone])
 
 
+def object_history(*, obj, zone: Zone | None = None) -> list[HistoryEntry]:
+    """Every public event of one object (a budget, a meeting, an idea, ...), newest first. The
+    caller checks the object itself is public; `public_events` leaves out partners-only
+    records' events whatever the caller does."""
+    events = public_events().filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
+    return _entries(list(events.order_by("-at", "-id")), [zone] if zone is not None else [])
+
+
 def history_entries(*, events: list[AuditEvent]) -> list[HistoryEntry]:
     """Describe arbitrary public events (for feeds), loading their zones."""
     zones = list(Zone.objects.filter(pk__in={e.zone_id for e in events if e.zone_id}))

@@ -1,4 +1,4 @@
-"""Public history of a zone or a variation, from the audit trail.
+"""Public history of a zone, a variation, or any other public object, from the audit trail.
 
 The same public view as the history pages (sizes.audit.selectors): people appear by the part
 they played, never by name or account; refused attempts and comment text are left out.
@@ -7,6 +7,7 @@ they played, never by name or account; refused attempts and comment text are lef
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from django.http import HttpResponse
 from ninja import Path, Query, Schema
@@ -19,6 +20,7 @@ from sizes.api.conventions import (
 )
 from sizes.api.schemas import Cursor, Id, Limit, PageMeta, Slug
 from sizes.audit import selectors as audit
+from sizes.core.errors import NotFound
 
 router = ApiRouter(tags=["history"])
 
@@ -86,3 +88,45 @@ def zone_history(request, response: HttpResponse, slug: Path[Slug], params: Quer
 def variation_history(request, response: HttpResponse, id: Path[Id], params: Query[PageParams]):
     variation = audit.public_variation_get(pk=id)
     return _page(audit.variation_history(variation=variation), params, response)
+
+
+HistoryKind = Literal[
+    "budgets", "assets", "objectives", "plans", "meetings", "suggestions", "ideas"
+]
+
+
+def _public_object(kind: str, pk: int):
+    """The public object of this kind with this id: (object, its zone), or NotFound."""
+    from sizes.engagement.models import Idea, Meeting, Suggestion
+    from sizes.resources import selectors as pooled
+    from sizes.zones.models import PUBLIC
+
+    if kind == "suggestions":
+        obj = Suggestion.objects.filter(pk=pk).first()
+        return obj, None
+    qs = {
+        "budgets": lambda: pooled.budgets_visible_to(None),
+        "assets": lambda: pooled.assets_visible_to(None),
+        "objectives": lambda: pooled.objectives_visible_to(None),
+        "plans": lambda: pooled.plans_visible_to(None),
+        "meetings": lambda: Meeting.objects.filter(zone__status__in=PUBLIC),
+        "ideas": lambda: Idea.objects.filter(zone__status__in=PUBLIC),
+    }[kind]()
+    obj = qs.select_related("zone").filter(pk=pk).first()
+    return obj, obj.zone if obj is not None else None
+
+
+@router.get(
+    "/history/{kind}/{id}", response=HistoryPage,
+    summary="The public history of a budget, asset, objective, plan, meeting, suggestion or idea",
+)  # fmt: skip
+def object_history(
+    request, response: HttpResponse, kind: Path[HistoryKind], id: Path[Id],
+    params: Query[PageParams],
+):  # fmt: skip
+    """Everything that happened to one public object, newest first (a zone's and a variation's
+    history have their own addresses). People appear by the part they played."""
+    obj, zone = _public_object(kind, id)
+    if obj is None:
+        raise NotFound(f"There is no public {kind[:-1]} with this id.", code="not_found")
+    return _page(audit.object_history(obj=obj, zone=zone), params, response)
