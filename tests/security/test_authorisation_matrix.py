@@ -30,10 +30,10 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
-from django.db.models import Count, Max, Sum
-from django.test import override_settings
+from django.db import connection, transaction
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -62,7 +62,13 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
         outer = transaction.atomic()
         outer.__enter__()
         try:
-            yield build_world()
+            w = build_world()
+            # One session per role, made once: a test sends its role's cookie.
+            for role in ROLES[1:]:
+                c = Client()
+                c.force_login(w.users[role])
+                w.sessions[role] = c.cookies[settings.SESSION_COOKIE_NAME].value
+            yield w
         finally:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
@@ -125,6 +131,8 @@ class Row:
     # member" is a 400 for a member asking to join their own organisation).
     special: dict = field(default_factory=dict)
     api: bool = False
+    # For an API PUT: the world attribute whose side object's version goes in If-Match.
+    if_match: str = "variation"
     note: str = ""
     xfail: str = ""
 
@@ -205,6 +213,17 @@ def _record(s, kind, **over):
     return base | over
 
 
+def _record_api(kind):
+    if kind == "budget":
+        return {"service": "Street cleaning", "kind": "redirected",
+                "amount": {"amount": "5000", "currency": "GBP"}, "financial_year": "2025-26",
+                "zone_share_percent": "10", "share_basis": "Area share."}  # fmt: skip
+    if kind == "asset":
+        return {"kind": "room", "name": "Meeting room", "description": "Seats 20.",
+                "contact_route": "Ask at the desk."}  # fmt: skip
+    return {"title": f"A new {kind}", "summary": "What we will do."}
+
+
 def _add(kind):
     return lambda w, s: {"organisation": w.org[s].pk, "version": 0} | _record(s, kind)
 
@@ -270,6 +289,7 @@ MATRIX: list[Row] = [
     Row("geo:lookup", "GET", "everyone", _fixed("geo:lookup"), sides=("-",)),
     Row("geo:ward", "GET", "everyone", lambda w, s: reverse("geo:ward", args=[w.ward_code]), sides=("-",)),
     Row("outcomes:lessons", "GET", "everyone", _fixed("outcomes:lessons"), sides=("-",)),
+    Row("outcomes:proxies", "GET", "everyone", _fixed("outcomes:proxies"), sides=("-",)),
     Row("resources:funders", "GET", "everyone", _fixed("resources:funders"), sides=("-",)),
     # ---- zones ------------------------------------------------------------------------------
     Row("zones:register", "GET", "everyone", _fixed("zones:register"), sides=("-",)),
@@ -440,6 +460,12 @@ MATRIX: list[Row] = [
         data=lambda w, s: {"name": "Walkers", "definition": "People walking", "unit": "people",
                            "polarity": "higher", "source": "Count", "licence": "OGL",
                            "geography_level": "zone", "aggregation": "sum"}),
+    Row("outcomes:indicator_edit", "GET", "steward", _z("outcomes:indicator_edit", "indicator")),
+    Row("outcomes:indicator_edit", "POST", "steward", _z("outcomes:indicator_edit", "indicator"),
+        data=lambda w, s: {"name": "Walkers", "definition": "People walking", "unit": "%",
+                           "polarity": "higher", "source": "Count", "licence": "OGL",
+                           "geography_level": "zone", "aggregation": "mean",
+                           "version": w.indicator[s].version}),
     Row("outcomes:indicator_baseline", "GET", "steward", _z("outcomes:indicator_baseline", "indicator")),
     Row("outcomes:indicator_baseline", "POST", "steward", _z("outcomes:indicator_baseline", "indicator"),
         data=lambda w, s: {"baseline_value": "30", "version": w.indicator[s].version,
@@ -580,14 +606,6 @@ MATRIX: list[Row] = [
     Row("api:api-root", "GET", "everyone", lambda w, s: "/api/v1/", sides=("-",), ok=404,
         note="django-ninja's root: nothing there, for everyone"),
     Row("api:not-found", "GET", "everyone", lambda w, s: "/api/v1/no/such/thing", sides=("-",), ok=404),
-    Row("api-sroi-calculate", "POST", "everyone", lambda w, s: "/api/v1/sroi/calculate", sides=("-",),
-        data="sroi-json", audited=False, stores=False, ok=200, note="a calculator: stores nothing"),
-    Row("/api/v1/zones/<slug:slug>/export/360giving.json", "GET", "everyone",
-        lambda w, s: f"/api/v1/zones/{w.zone[s].slug}/export/360giving.json"),
-    Row("/api/v1/zones/<slug:slug>/export/openreferral.json", "GET", "everyone",
-        lambda w, s: f"/api/v1/zones/{w.zone[s].slug}/export/openreferral.json"),
-    Row("/api/v1/zones/<slug:slug>/export/budgets.csv", "GET", "everyone",
-        lambda w, s: f"/api/v1/zones/{w.zone[s].slug}/export/budgets.csv"),
     # ---- API operations (keys are "METHOD path" from the OpenAPI document) -------------------
     Row("GET /api/v1/zones", "GET", "everyone", lambda w, s: "/api/v1/zones", sides=("-",), api=True),
     Row("GET /api/v1/zones/{slug}", "GET", "everyone", lambda w, s: f"/api/v1/zones/{w.zone[s].slug}", api=True),
@@ -635,6 +653,32 @@ MATRIX: list[Row] = [
     Row("POST /api/v1/variations/{id}/end", "POST", "owner",
         lambda w, s: f"/api/v1/variations/{w.variation[s].pk}/end", api=True, ok=200,
         data=lambda w, s: {"reason": "Not needed."}),
+    Row("POST /api/v1/sroi/calculate", "POST", "everyone", lambda w, s: "/api/v1/sroi/calculate", sides=("-",),
+        api=True, data="sroi-json", audited=False, stores=False, ok=200, note="a calculator: stores nothing, needs no token"),
+    *[Row(f"GET /api/v1/zones/{{slug}}/export/{name}", "GET", "everyone",
+          (lambda n: lambda w, s: f"/api/v1/zones/{w.zone[s].slug}/export/{n}")(name), api=True)
+      for name in ("360giving.json", "openreferral.json", "budgets.csv")],
+    *[row for kind in ("budget", "asset", "objective", "plan") for row in (
+        Row(f"GET /api/v1/{kind}s", "GET", "everyone", (lambda k: lambda w, s: f"/api/v1/{k}s")(kind),
+            sides=("-",), api=True),
+        Row(f"GET /api/v1/{kind}s/{{id}}", "GET", "everyone",
+            (lambda k: lambda w, s: f"/api/v1/{k}s/{getattr(w, k)[s].pk}")(kind), api=True),
+        Row(f"POST /api/v1/{kind}s", "POST", "owner", (lambda k: lambda w, s: f"/api/v1/{k}s")(kind),
+            api=True, ok=201, data=(lambda k: lambda w, s: _record_api(k) | {"zone": w.zone[s].slug, "organisation": w.org[s].slug})(kind)),
+        Row(f"PUT /api/v1/{kind}s/{{id}}", "PUT", "owner",
+            (lambda k: lambda w, s: f"/api/v1/{k}s/{getattr(w, k)[s].pk}")(kind), api=True, ok=200,
+            data=(lambda k: lambda w, s: _record_api(k))(kind), if_match=kind),
+    )],
+    Row("POST /api/v1/indicators/{id}/measurements", "POST", "steward",
+        lambda w, s: f"/api/v1/indicators/{w.indicator[s].pk}/measurements", api=True, ok=201,
+        data=lambda w, s: {"period": "2025", "value": "41.5"},
+        note="steward work: a token made for it, by a steward of the indicator's zone"),
+    *[Row(f"GET /api/v1/{name}s", "GET", "everyone", (lambda n: lambda w, s: f"/api/v1/{n}s")(name),
+          sides=("-",), api=True) for name in ("meeting", "suggestion", "idea")],
+    Row("GET /api/v1/meetings/{id}", "GET", "everyone", lambda w, s: f"/api/v1/meetings/{w.meeting[s].pk}", api=True),
+    Row("GET /api/v1/ideas/{id}", "GET", "everyone", lambda w, s: f"/api/v1/ideas/{w.idea[s].pk}", api=True),
+    Row("GET /api/v1/suggestions/{id}", "GET", "everyone",
+        lambda w, s: f"/api/v1/suggestions/{w.suggestion.pk}", sides=("-",), api=True),
     # ---- Django admin: one family, staff only -----------------------------------------------
     Row("admin:*", "GET", "site_admin", lambda w, s: "/admin/", sides=("-",), admin_login=True,
         note="every admin:… route; staff only (council admins are not staff)"),
@@ -740,21 +784,39 @@ def expected(row: Row, role: str, side: str):
     return RULES[row.who](role, side)
 
 
-def fingerprint() -> dict:
+_FINGERPRINT_SQL: list[str] = []
+
+
+def fingerprint() -> list:
     """Row counts, newest ids, version sums and newest update times of every table the
-    project owns (not the audit trail, compared separately): any write shows up here."""
-    out = {}
-    for model in apps.get_models():
-        if not model.__module__.startswith("sizes.") or model._meta.app_label == "audit":
-            continue
-        names = {f.name for f in model._meta.concrete_fields}
-        agg = {"n": Count("pk"), "max": Max("pk")}
-        if "version" in names:
-            agg["v"] = Sum("version")
-        if "updated_at" in names:
-            agg["u"] = Max("updated_at")
-        out[model._meta.label] = model.objects.aggregate(**agg)
-    return out
+    project owns (not the audit trail, compared separately): any write shows up here. One
+    query, so it is cheap enough to take before and after every write."""
+    if not _FINGERPRINT_SQL:
+        parts = []
+        for model in apps.get_models():
+            if not model.__module__.startswith("sizes.") or model._meta.app_label == "audit":
+                continue
+            names = {f.name: f for f in model._meta.concrete_fields}
+            pk = connection.ops.quote_name(model._meta.pk.column)
+            version = (
+                f"SUM({connection.ops.quote_name(names['version'].column)})"
+                if "version" in names
+                else "0"
+            )
+            updated = (
+                f"MAX({connection.ops.quote_name(names['updated_at'].column)})"
+                if "updated_at" in names
+                else "NULL"
+            )
+            # Names come from the model registry and are quoted: no outside input.
+            parts.append(
+                f"SELECT '{model._meta.label}', COUNT(*), MAX({pk}), {version}, "  # noqa: S608
+                f"CAST({updated} AS VARCHAR(64)) FROM {connection.ops.quote_name(model._meta.db_table)}"
+            )
+        _FINGERPRINT_SQL.append(" UNION ALL ".join(parts))
+    with connection.cursor() as cursor:
+        cursor.execute(_FINGERPRINT_SQL[0])
+        return sorted(cursor.fetchall())
 
 
 def _changes_since(last_id: int):
@@ -789,19 +851,17 @@ def _send(client, w: World, row: Row, role: str, side: str):
     user = w.user(role)
     if row.api:
         headers = {}
-        if role in ("member_a", "member_b"):
-            mine = "A" if role == "member_a" else "B"
-            headers["HTTP_AUTHORIZATION"] = f"Bearer {w.secret[mine]}"
+        if role in w.role_secret:
+            headers["HTTP_AUTHORIZATION"] = f"Bearer {w.role_secret[role]}"
         if row.method == "GET":
             return client.get(url, **headers)
         body = _body(w, row, side)
         if row.method == "PUT":
-            headers["HTTP_IF_MATCH"] = f'"{Variation.objects.get(pk=w.variation[side].pk).version}"'
-        return client.generic(
-            row.method, url, json.dumps(body), content_type="application/json", **headers
-        )
+            headers["HTTP_IF_MATCH"] = f'"{getattr(w, row.if_match)[side].version}"'
+        payload = body if isinstance(body, str) else json.dumps(body)
+        return client.generic(row.method, url, payload, content_type="application/json", **headers)
     if user is not None:
-        client.force_login(user)
+        client.cookies[settings.SESSION_COOKIE_NAME] = w.sessions[role]
     if row.method == "GET":
         return client.get(url)
     body = _body(w, row, side)

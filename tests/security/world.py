@@ -90,6 +90,10 @@ class World:
     applicant: dict = field(default_factory=dict)  # side -> pending Membership
     token: dict = field(default_factory=dict)  # side -> ApiToken
     secret: dict = field(default_factory=dict)  # side -> token secret
+    # role -> the secret of the widest token the role can have: a member's for their
+    # organisation; stewards' and admins' for steward work; the resident can have none.
+    role_secret: dict = field(default_factory=dict)
+    sessions: dict = field(default_factory=dict)  # role -> session cookie value
     outsider_org: object = None
     draft_zone: object = None
     suggestion: object = None
@@ -225,6 +229,11 @@ def build_world() -> World:
         w.token[side], w.secret[side] = token_create(
             actor=member, name=f"Token {side}", organisations=[org]
         )
+    w.role_secret = {"member_a": w.secret["A"], "member_b": w.secret["B"]}
+    for role in ("steward", "council_admin", "site_admin"):
+        w.role_secret[role] = token_create(
+            actor=w.users[role], name="Steward work", organisations=[], stewardship=True
+        )[1]
     builders.budget(
         w.users["member_a"], w.zone["A"], w.org["A"], service=PRIVATE_BUDGET, visibility="partners"
     )
