@@ -679,6 +679,12 @@ MATRIX: list[Row] = [
     Row("GET /api/v1/ideas/{id}", "GET", "everyone", lambda w, s: f"/api/v1/ideas/{w.idea[s].pk}", api=True),
     Row("GET /api/v1/suggestions/{id}", "GET", "everyone",
         lambda w, s: f"/api/v1/suggestions/{w.suggestion.pk}", sides=("-",), api=True),
+    *[Row("GET /api/v1/history/{kind}/{id}", "GET", "everyone",
+          (lambda k, a: lambda w, s: f"/api/v1/history/{k}/{getattr(w, a)[s].pk}")(kind, attr), api=True)
+      for kind, attr in (("budgets", "budget"), ("plans", "plan"), ("meetings", "meeting"), ("ideas", "idea"))],
+    Row("GET /api/v1/history/{kind}/{id}", "GET", "everyone",
+        lambda w, s: f"/api/v1/history/budgets/{w.private_budget.pk}", sides=("-",), api=True, ok=404,
+        note="a partners-only record has no public history"),
     # ---- Django admin: one family, staff only -----------------------------------------------
     Row("admin:*", "GET", "site_admin", lambda w, s: "/admin/", sides=("-",), admin_login=True,
         note="every admin:… route; staff only (council admins are not staff)"),

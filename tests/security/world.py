@@ -96,6 +96,7 @@ class World:
     sessions: dict = field(default_factory=dict)  # role -> session cookie value
     outsider_org: object = None
     draft_zone: object = None
+    private_budget: object = None
     suggestion: object = None
     ward_code: str = ""
     lsoa_code: str = ""
@@ -234,7 +235,7 @@ def build_world() -> World:
         w.role_secret[role] = token_create(
             actor=w.users[role], name="Steward work", organisations=[], stewardship=True
         )[1]
-    builders.budget(
+    w.private_budget = builders.budget(
         w.users["member_a"], w.zone["A"], w.org["A"], service=PRIVATE_BUDGET, visibility="partners"
     )
     w.draft_zone = ZoneFactory(
