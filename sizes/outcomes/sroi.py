@@ -417,7 +417,7 @@ def calculate(data: SROIInput) -> SROIResult:
             )
         total_pv = sum(year_pvs, Decimal(0))
         npv = total_pv - investment
-        return SROIResult(
+        result = SROIResult(
             input=data,
             outcomes=tuple(outcome_results),
             years=tuple(
@@ -430,6 +430,31 @@ def calculate(data: SROIInput) -> SROIResult:
             net_sroi_ratio=npv / investment,
             payback_months=_payback_months(year_pvs, investment),
             sensitivity=sensitivity(data),
+        )
+    _check_magnitude(result)
+    return result
+
+
+# Results are shown to the penny in 28 significant digits: anything this big is a slip (a
+# deflator index of 0.000001, a quantity in the trillions) and cannot be rounded anyway.
+MAX_RESULT = Decimal("1e24")
+
+
+def _check_magnitude(result: SROIResult) -> None:
+    figures = [
+        result.total_present_value,
+        result.net_present_value,
+        result.sroi_ratio,
+        result.net_sroi_ratio,
+        *(o.impact for o in result.outcomes),
+        *(v for y in result.years for v in (y.value, y.present_value)),
+        *(c.sroi_ratio for c in result.sensitivity),
+    ]
+    if any(f.copy_abs() >= MAX_RESULT for f in figures):
+        raise DomainError(
+            code="sroi_out_of_range",
+            message="The figures are too large to work out: the quantities, proxy values and "
+            "deflator indices multiply to more than 10^24. Check the numbers and the units.",
         )
 
 

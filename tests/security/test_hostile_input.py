@@ -449,6 +449,15 @@ sroi_input = st.one_of(
         optional={
             "title": awkward_text,
             "discount_rate_pct": sroi_number,
+            "price_year": sroi_number,
+            "deflators": st.one_of(
+                st.dictionaries(
+                    st.one_of(st.integers(1900, 2100).map(str), awkward_text),
+                    sroi_number,
+                    max_size=4,
+                ),
+                sroi_number,
+            ),
             "first_year_discounted": st.one_of(st.booleans(), sroi_number),
             "investments": st.one_of(
                 st.lists(
@@ -500,6 +509,14 @@ GOOD_SROI = {
     }
 )
 @example(payload={**GOOD_SROI, "investments": [{"partner": "C", "money": "1e-999999"}]})
+@example(
+    payload={
+        **GOOD_SROI,
+        "price_year": 2024,
+        "deflators": {"2019": "0.000001", "2024": "1e12"},
+        "outcomes": [{**GOOD_SROI["outcomes"][0], "proxy": {"value": "1e12", "year": 2019}}],
+    }
+)
 def test_sroi_inputs_are_calculated_or_refused(payload):
     result = clean(calculate_from_dict, payload)
     if not isinstance(result, DomainError):
