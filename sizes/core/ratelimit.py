@@ -198,6 +198,8 @@ def _api_limited(request) -> int | None:
     """Count one API request per token (when it carries a valid one), else per IP."""
     from sizes.api.services import token_authenticate
 
+    if not (_limit("SIZES_API_RATE_PER_TOKEN") or _limit("SIZES_API_RATE_PER_IP")):
+        return None  # both off: not even a token look-up
     now = time.time()
     header = request.headers.get("Authorization", "")
     if header[:7].lower() == "bearer ":
