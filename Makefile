@@ -66,6 +66,8 @@ bench-install: $(VENV)/.installed-bench
 	  echo "Installing PostGIS for PostgreSQL $$pg"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-$$pg-postgis-3; \
 	fi
+	@command -v wrk >/dev/null || { echo "Installing wrk (HTTP load generator, bench/b_http.py)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 
 $(VENV)/.installed-bench: $(VENV)/.installed-dev requirements-bench.lock
 	$(BIN)/python -m pip install --quiet -r requirements-bench.lock

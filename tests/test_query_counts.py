@@ -156,3 +156,17 @@ def test_zone_pages_take_the_same_queries_for_a_small_and_a_big_zone(clients):
     large = _counts(clients, ZONE_PAGES, slug=big_zone.slug)
     problems = _problems(ZONE_PAGES, small, large, ("a small zone", "a big zone"))
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.django_db
+def test_lookup_takes_the_same_queries_for_one_zone_or_several_at_the_place(client):
+    """A place inside several zones costs no more queries than a place inside one."""
+    shape = simple_shapes(1, 1, 0)
+    centre = shape[0][0].centroid
+    url = f"/api/v1/lookup?lat={centre.y:.6f}&lon={centre.x:.6f}"
+    populate(n_zones=1, shapes=shape, rich=False)
+    one = _count(client, url)
+    populate(n_zones=3, shapes=shape * 3, rich=False)  # three more zones over the same place
+    assert len(client.get(url).json()["in_force"]) == 4
+    several = _count(client, url)
+    assert several == one, f"{one} queries for a place in one zone, {several} in four"

@@ -151,7 +151,7 @@ def lookup_point(lat, lon, at=None, *, postcode: str | None = None) -> PlaceLook
     if day is None:
         hits = current_index().query(lon=lon, lat=lat)
         zones = Zone.objects.in_bulk([h.zone_id for h in hits])
-        boundaries = ZoneBoundary.objects.only("id", "fringe_m").in_bulk(
+        boundaries = ZoneBoundary.objects.only("id", "fringe_m", "valid_from").in_bulk(
             [h.boundary_id for h in hits]
         )
         for hit in hits:
@@ -228,7 +228,8 @@ def _add_variations(result: PlaceLookup) -> None:
     else:
         qs = vsel.variations_in_force_on(on=result.at, zone_ids=zone_ids)
     by_zone: dict[int, list] = {}
-    for v in qs.order_by("title", "pk"):
+    # The lookup shows no outcomes: skip the register's prefetch of them (a query per lookup).
+    for v in qs.prefetch_related(None).order_by("title", "pk"):
         by_zone.setdefault(v.zone_id, []).append(v)
 
     def counted(items: list[ZoneAtPlace]) -> list[ZoneAtPlace]:

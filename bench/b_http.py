@@ -1,0 +1,310 @@
+"""HTTP lookup (issue 9, item 2): `GET /api/v1/lookup?lat=&lon=` and `?postcode=` served by
+gunicorn (2 sync workers) at 10,000 zones, on PostgreSQL and on SQLite, under `wrk` on loopback
+with 32 concurrent connections.
+
+The database is migrated and filled by `bench.pagedata.populate` with the benchmark's zones
+(`bench.common.zone_shapes`) and a postcode table whose points are `bench.common.query_points`
+(half in a core, a quarter in a fringe band, a quarter anywhere). wrk's Lua script rotates
+through thousands of different query URLs, so no answer is served from a cache. Each worker is
+warmed first (its lookup index is built on its first lookup). Latency percentiles come from
+wrk's own histogram; "errors" counts non-2xx answers and socket errors. The RSS of each app
+worker is read from /proc after the load.
+
+wrk and the server share the machine's two cores, so the figures include the load generator's
+own CPU use.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from bench.common import (
+    ROOT,
+    Context,
+    fmt_ms,
+    md_table,
+    query_points,
+    run_child,
+    target_row,
+    throwaway_database,
+    zone_shapes,
+)
+
+PORT = 8121
+ZONES_FULL, ZONES_QUICK = 10_000, 1_000
+POSTCODES = 20_000
+QUERIES = 5_000
+CONNECTIONS = 32
+TARGET_P99_S = 0.025
+TARGET_RSS_MB = 300
+
+LUA = r"""
+local paths = {}
+for line in io.lines(os.getenv("WRK_PATHS")) do paths[#paths + 1] = line end
+local i = 0
+request = function()
+  i = (i % #paths) + 1
+  return wrk.format("GET", paths[i])
+end
+done = function(summary, latency, requests)
+  io.write(string.format(
+    "RESULT {\"requests\": %d, \"duration_us\": %d, \"status_errors\": %d, " ..
+    "\"connect\": %d, \"read\": %d, \"write\": %d, \"timeout\": %d, " ..
+    "\"p50_us\": %d, \"p90_us\": %d, \"p95_us\": %d, \"p99_us\": %d, \"max_us\": %d, " ..
+    "\"mean_us\": %.1f}\n",
+    summary.requests, summary.duration, summary.errors.status,
+    summary.errors.connect, summary.errors.read, summary.errors.write, summary.errors.timeout,
+    latency:percentile(50), latency:percentile(90), latency:percentile(95),
+    latency:percentile(99), latency.max, latency.mean))
+end
+"""
+
+
+def postcode_for(i: int) -> str:
+    """A made-up but well-formed postcode, unique per i: "ZA1B 2CD"-like."""
+    letters = "ABCDEFGHJKLMNPQRSTUWXYZ"
+    outward = f"Z{letters[i % 23]}{(i // 23) % 10}{letters[(i // 230) % 23]}"
+    inward = f"{(i // 5290) % 10}{letters[(i // 52900) % 23]}{letters[(i // 1216700) % 23]}"
+    return f"{outward} {inward}"
+
+
+def fill(n_zones: int, seed: int, workdir: str) -> dict:
+    """In a child process (DATABASE_URL set): migrate, add zones and postcodes."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sizes.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from bench.pagedata import populate
+    from sizes.geo.models import Postcode
+
+    start = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    shapes = zone_shapes(n_zones, seed)
+    populate(n_zones=n_zones, variations_per_zone=1, seed=seed, shapes=shapes, rich=False)
+    lons, lats = query_points(POSTCODES, seed + 5, shapes)
+    Postcode.objects.bulk_create(
+        [
+            Postcode(postcode=postcode_for(i), lat=float(lat), lon=float(lon))
+            for i, (lon, lat) in enumerate(zip(lons, lats, strict=True))
+        ],
+        batch_size=5000,
+    )
+    return {"fill_s": time.perf_counter() - start}
+
+
+def _paths(n_zones: int, seed: int, kind: str) -> list[str]:
+    if kind == "postcode":
+        return [
+            "/api/v1/lookup?postcode=" + postcode_for(i).replace(" ", "+")
+            for i in range(0, POSTCODES, max(1, POSTCODES // QUERIES))
+        ]
+    lons, lats = query_points(QUERIES, seed, zone_shapes(n_zones, seed))
+    return [
+        f"/api/v1/lookup?lat={lat:.6f}&lon={lon:.6f}" for lon, lat in zip(lons, lats, strict=True)
+    ]
+
+
+def _wait_up(url: str, timeout: float = 120) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as r:  # noqa: S310 - loopback
+                if r.status < 500:
+                    return
+        except Exception:  # noqa: BLE001 - not up yet
+            time.sleep(0.5)
+    raise RuntimeError(f"server did not come up at {url}")
+
+
+def _worker_rss_mb(master_pid: int) -> list[float]:
+    out = []
+    for task in Path("/proc").iterdir():
+        if not task.name.isdigit():
+            continue
+        try:
+            status = (task / "status").read_text()
+        except OSError:
+            continue
+        if f"\nPPid:\t{master_pid}\n" not in status:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmRSS"):
+                out.append(int(line.split()[1]) / 1024)
+    return sorted(out)
+
+
+def _wrk(paths_file: Path, lua: Path, seconds: int) -> dict:
+    cmd = [
+        shutil.which("wrk") or "/usr/bin/wrk",
+        "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency", "--timeout", "5s",
+        "-s", str(lua), f"http://127.0.0.1:{PORT}",
+    ]  # fmt: skip
+    proc = subprocess.run(  # noqa: S603 - fixed command
+        cmd, capture_output=True, text=True, env={**os.environ, "WRK_PATHS": str(paths_file)},
+        check=True, timeout=seconds + 60,
+    )  # fmt: skip
+    match = re.search(r"^RESULT (\{.*\})$", proc.stdout, re.M)
+    if not match:
+        raise RuntimeError(f"wrk gave no result:\n{proc.stdout}\n{proc.stderr}")
+    raw = json.loads(match.group(1))
+    duration = raw["duration_us"] / 1e6
+    errors = raw["status_errors"] + sum(raw[k] for k in ("connect", "read", "write", "timeout"))
+    return {
+        "requests": raw["requests"],
+        "seconds": duration,
+        "rps": raw["requests"] / duration,
+        "errors": errors,
+        "status_errors": raw["status_errors"],
+        **{k: raw[f"{k}_us"] / 1e6 for k in ("p50", "p90", "p95", "p99", "max", "mean")},
+    }
+
+
+def serve_and_load(ctx: Context, database_url: str, n_zones: int, seconds: int) -> dict:
+    warm = 5 if ctx.quick else 10
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SIZES_DATA_DIR": str(ctx.workdir),
+        "DJANGO_SETTINGS_MODULE": "sizes.settings",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    }
+    gunicorn = [sys.executable, "-m", "gunicorn", "sizes.wsgi:application"]
+    cmd = gunicorn + [
+        "--workers", "2", "--bind", f"127.0.0.1:{PORT}",
+        "--error-logfile", str(ctx.workdir / "gunicorn-http.log"), "--timeout", "120",
+    ]  # fmt: skip
+    server = subprocess.Popen(cmd, cwd=ROOT, env=env)  # noqa: S603 - our own interpreter
+    try:
+        base = f"http://127.0.0.1:{PORT}"
+        _wait_up(base + "/api/v1/lookup?lat=52.4&lon=-1.9")
+        out = {}
+        lua = ctx.workdir / "rotate.lua"
+        lua.write_text(LUA)
+        for kind in ("point", "postcode"):
+            paths = _paths(n_zones, ctx.seed, kind)
+            paths_file = ctx.workdir / f"paths-{kind}.txt"
+            paths_file.write_text("\n".join(paths) + "\n")
+            # Warm both workers (each builds its lookup index on its first lookup).
+            _wrk(paths_file, lua, warm)
+            out[kind] = _wrk(paths_file, lua, seconds)
+            print(
+                f"   http {kind}: {out[kind]['rps']:,.0f}/s p99 {out[kind]['p99'] * 1000:.1f} ms",
+                flush=True,
+            )
+        out["worker_rss_mb"] = _worker_rss_mb(server.pid)
+        return out
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def run(ctx: Context) -> dict:
+    n_zones = ZONES_QUICK if ctx.quick else ZONES_FULL
+    seconds = 8 if ctx.quick else 20
+    backends = {}
+    sqlite_path = ctx.workdir / "http.sqlite3"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{sqlite_path}{suffix}").unlink(missing_ok=True)
+    with throwaway_database(ctx, "http", postgis=False) as dsn:
+        for name, url in (("PostgreSQL", dsn), ("SQLite", f"sqlite:///{sqlite_path}")):
+            print(f"   http: filling {name} with {n_zones:,} zones", flush=True)
+            filled, _ = run_child(
+                "bench.b_http", "fill", n_zones, ctx.seed, str(ctx.workdir),
+                env={"DATABASE_URL": url, "SIZES_DATA_DIR": str(ctx.workdir)},
+            )  # fmt: skip
+            backends[name] = {**filled, **serve_and_load(ctx, url, n_zones, seconds)}
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{sqlite_path}{suffix}").unlink(missing_ok=True)
+    result = {
+        "zones": n_zones,
+        "postcodes": POSTCODES,
+        "distinct_queries": QUERIES,
+        "connections": CONNECTIONS,
+        "seconds": seconds,
+        "workers": 2,
+        "backends": backends,
+    }
+    result["targets"] = targets(result)
+    return result
+
+
+def targets(result: dict) -> list[dict]:
+    out = []
+    n = f"{result['zones']:,} zones"
+    for backend, r in result["backends"].items():
+        for kind in ("point", "postcode"):
+            m = r[kind]
+            out.append(
+                target_row(
+                    f"HTTP lookup by {kind} p99 < 25 ms, no errors, {CONNECTIONS} connections "
+                    f"({n}, {backend})",
+                    f"p99 {fmt_ms(m['p99'])}, {m['rps']:,.0f} req/s, {m['errors']} errors",
+                    m["p99"] < TARGET_P99_S and m["errors"] == 0,
+                )
+            )
+        rss = max(r["worker_rss_mb"] or [0])
+        out.append(
+            target_row(
+                f"App worker memory < {TARGET_RSS_MB} MB ({n}, {backend})",
+                f"{rss:,.0f} MB (largest worker RSS after the load)",
+                0 < rss < TARGET_RSS_MB,
+            )
+        )
+    return out
+
+
+def render(result: dict) -> str:
+    lines = [
+        "## HTTP lookup",
+        "",
+        f"gunicorn, {result['workers']} sync workers, {result['zones']:,} zones; `wrk` on "
+        f"loopback, {result['connections']} connections, {result['seconds']} s per run after a "
+        f"warm-up run, rotating through {result['distinct_queries']:,} different query URLs "
+        f"({result['postcodes']:,} postcodes in the table). wrk and the server share the "
+        "machine's cores. Errors are non-2xx answers plus socket errors.",
+        "",
+    ]
+    table = []
+    for backend, r in result["backends"].items():
+        for kind in ("point", "postcode"):
+            m = r[kind]
+            table.append(
+                [
+                    backend,
+                    "lat/lon" if kind == "point" else "postcode",
+                    f"{m['rps']:,.0f}",
+                    fmt_ms(m["p50"]),
+                    fmt_ms(m["p95"]),
+                    fmt_ms(m["p99"]),
+                    fmt_ms(m["max"]),
+                    m["errors"],
+                ]
+            )
+    lines.append(
+        md_table(["Database", "Query", "Requests/s", "p50", "p95", "p99", "max", "Errors"], table)
+    )
+    lines += [
+        "",
+        "App worker memory (RSS after the load): "
+        + "; ".join(
+            f"{b}: " + ", ".join(f"{x:,.0f} MB" for x in r["worker_rss_mb"])
+            for b, r in result["backends"].items()
+        )
+        + ".",
+        "",
+    ]
+    return "\n".join(lines)

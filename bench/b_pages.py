@@ -1,0 +1,230 @@
+"""Pages (issue 9, item 4): register, zone page, variations list and the all-zones map data at
+1,000 and 10,000 zones (ten variations each: 100,000 at 10,000 zones), on SQLite and PostgreSQL.
+
+For each backend a fresh database is migrated and filled by `bench.pagedata.populate` (bulk
+inserts: zones in force with the benchmark's realistic boundaries, partners, outcomes,
+indicators and measurements, reviews, lessons, pooled records). Each page is requested through
+Django's test client in one process (no network, no server: the cost of the application and
+the database alone), warmed once, then timed `repeats` times. The SQL query count of one
+request is recorded at each size: it must not change with the number of zones. For the map
+data the JSON size and its gzip-compressed size are recorded per zoom level.
+"""
+
+from __future__ import annotations
+
+import gzip
+import time
+from pathlib import Path
+
+from bench.common import (
+    Context,
+    fmt_ms,
+    md_table,
+    percentiles,
+    run_child,
+    target_row,
+    throwaway_database,
+)
+
+SIZES_FULL = [1_000, 10_000]
+SIZES_QUICK = [200, 1_000]
+VARIATIONS_PER_ZONE = 10
+MAP_ZOOMS = [8, 12]
+TARGET_P95_S = 0.100
+
+
+def _pages(slug: str) -> dict[str, str]:
+    return {
+        "Zones register": "/zones/",
+        "Zones register, last page": "/zones/?page=last",
+        "Zone page": f"/zones/{slug}/",
+        "Variations register": "/variations/",
+        **{f"Map data, zoom {z}": f"/zones/map.geojson?zoom={z}" for z in MAP_ZOOMS},
+    }
+
+
+def run(ctx: Context) -> dict:
+    sizes = SIZES_QUICK if ctx.quick else SIZES_FULL
+    repeats = 5 if ctx.quick else 15
+    backends = {}
+    sqlite_path = ctx.workdir / "pages.sqlite3"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{sqlite_path}{suffix}").unlink(missing_ok=True)
+    print("   pages: SQLite", flush=True)
+    backends["SQLite"], _ = run_child(
+        "bench.b_pages", "measure", sizes, repeats, ctx.seed,
+        env={"DATABASE_URL": f"sqlite:///{sqlite_path}", "SIZES_DATA_DIR": str(ctx.workdir)},
+    )  # fmt: skip
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{sqlite_path}{suffix}").unlink(missing_ok=True)
+    print("   pages: PostgreSQL", flush=True)
+    with throwaway_database(ctx, "pages", postgis=False) as dsn:
+        backends["PostgreSQL"], _ = run_child(
+            "bench.b_pages", "measure", sizes, repeats, ctx.seed,
+            env={"DATABASE_URL": dsn, "SIZES_DATA_DIR": str(ctx.workdir)},
+        )  # fmt: skip
+    result = {
+        "sizes": sizes,
+        "repeats": repeats,
+        "variations_per_zone": VARIATIONS_PER_ZONE,
+        "backends": backends,
+    }
+    result["targets"] = targets(result)
+    return result
+
+
+def measure(sizes: list[int], repeats: int, seed: int) -> list[dict]:
+    """In a child process whose DATABASE_URL is the database to fill: migrate, then for each
+    size add zones up to it and time every page."""
+    import os
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sizes.settings")
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+
+    from bench.pagedata import bench_shapes, populate
+    from sizes.geo import maps
+    from sizes.zones.models import Zone
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    call_command("migrate", verbosity=0)
+    shapes = bench_shapes(max(sizes), seed)
+    client = Client()
+    rows = []
+    for n in sizes:
+        have = Zone.objects.count()
+        start = time.perf_counter()
+        populate(
+            n_zones=n - have,
+            variations_per_zone=VARIATIONS_PER_ZONE,
+            seed=seed,
+            shapes=shapes[have:n],
+        )
+        fill_s = time.perf_counter() - start
+        slug = Zone.objects.order_by("pk").values_list("slug", flat=True)[n // 2]
+        last_page = (n + 49) // 50
+        pages = {}
+        for label, url in _pages(slug).items():
+            url = url.replace("page=last", f"page={last_page}")
+            maps.reset()  # the first map request builds the simplified shapes: time it apart
+            first_start = time.perf_counter()
+            response = client.get(url)
+            first_s = time.perf_counter() - first_start
+            assert response.status_code == 200, (url, response.status_code)
+            queries = _count_queries(connection, client.get, url)
+            times = []
+            for _ in range(repeats):
+                t0 = time.perf_counter()
+                response = client.get(url)
+                times.append(time.perf_counter() - t0)
+            body = response.content
+            pages[label] = {
+                "url": url,
+                "first_s": first_s,
+                "queries": queries,
+                "bytes": len(body),
+                "gzip_bytes": len(gzip.compress(body, 6)),
+                **percentiles(times),
+            }
+        rows.append(
+            {
+                "zones": n,
+                "variations": n * VARIATIONS_PER_ZONE,
+                "fill_s": fill_s,
+                "pages": pages,
+            }
+        )
+        print(f"   pages: {n:,} zones measured", flush=True)
+    return rows
+
+
+def _count_queries(connection, fn, *args) -> int:
+    """SQL statements run by fn(); a wrapper counts them even when a request reconnects."""
+    seen = []
+
+    def count(execute, sql, params, many, context):
+        seen.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        fn(*args)
+    return len(seen)
+
+
+def targets(result: dict) -> list[dict]:
+    out = []
+    for backend, rows in result["backends"].items():
+        top = rows[-1]
+        worst = max(top["pages"].items(), key=lambda kv: kv[1]["p95"])
+        out.append(
+            target_row(
+                f"Pages p95 < 100 ms at {top['zones']:,} zones / "
+                f"{top['variations']:,} variations ({backend})",
+                f"slowest: {worst[0]}, {fmt_ms(worst[1]['p95'])}",
+                worst[1]["p95"] < TARGET_P95_S,
+            )
+        )
+        grew = [
+            f"{label}: {rows[0]['pages'][label]['queries']} → {top['pages'][label]['queries']}"
+            for label in top["pages"]
+            if rows[0]["pages"][label]["queries"] != top["pages"][label]["queries"]
+        ]
+        out.append(
+            target_row(
+                f"Page query counts the same at {rows[0]['zones']:,} and {top['zones']:,} zones "
+                f"({backend})",
+                "same" if not grew else "GREW: " + "; ".join(grew),
+                not grew,
+            )
+        )
+    return out
+
+
+def _kb(n: int) -> str:
+    return f"{n / 1024:,.0f} KB" if n < 10 * 2**20 else f"{n / 2**20:,.1f} MB"
+
+
+def render(result: dict) -> str:
+    lines = [
+        "## Pages",
+        "",
+        f"Each page requested through Django's test client (no server, no network), warmed "
+        f"once, then timed {result['repeats']} times; {result['variations_per_zone']} "
+        "variations per zone. “First” is the first request after the data changed (the map "
+        "data then simplifies every boundary for that zoom; later requests use the cached "
+        "shapes until the geography changes). Queries: SQL queries for one request. The "
+        "registers are paginated (50 per page). Map sizes are the JSON body and its gzip "
+        "size (what a browser downloads with compression on).",
+        "",
+    ]
+    for backend, rows in result["backends"].items():
+        lines += [f"### {backend}", ""]
+        table = []
+        for r in rows:
+            for label, p in r["pages"].items():
+                table.append(
+                    [
+                        f"{r['zones']:,}",
+                        label,
+                        fmt_ms(p["p50"]),
+                        fmt_ms(p["p95"]),
+                        fmt_ms(p["first_s"]),
+                        p["queries"],
+                        _kb(p["bytes"]),
+                        _kb(p["gzip_bytes"]),
+                    ]
+                )
+        lines.append(
+            md_table(
+                ["Zones", "Page", "p50", "p95", "First", "Queries", "Size", "gzip"],
+                table,
+            )
+        )
+        fills = ", ".join(f"{r['zones']:,} zones in {r['fill_s']:.0f} s" for r in rows)
+        lines += ["", f"Data generated by bulk insert: {fills} (cumulative sizes).", ""]
+    return "\n".join(lines)
