@@ -144,7 +144,10 @@ def test_zone_pages_take_the_same_queries_for_a_small_and_a_big_zone(clients):
     populate(n_zones=1, shapes=simple_shapes(1, 1, 1), variations_per_zone=20,
              partners_per_zone=8, years=6, outcomes_per_zone=5,
              indicators_per_zone=8)  # fmt: skip
-    small_zone, big_zone = Zone.objects.order_by("pk")
+    small_zone, big_zone = Zone.objects.order_by("pk")[:2]
+    # A neighbour over each, with variations of the same rules: overlaps and conflicts show.
+    populate(n_zones=2, shapes=simple_shapes(1, 1, 0) + simple_shapes(1, 1, 1),
+             variations_per_zone=7)  # fmt: skip
     # The signed-in person belongs to a partner of both zones (controls, partners-only rows).
     org = Partnership.objects.filter(zone=small_zone).first().organisation
     Partnership.objects.get_or_create(

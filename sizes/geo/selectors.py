@@ -385,17 +385,14 @@ def variations_conflicting_in_zone(zone: Zone) -> list[tuple[object, list]]:
     variations]) pairs, only for variations that have conflicts.
     """
     from sizes.variations.models import VariationStatus
-    from sizes.variations.selectors import variation_conflicts, variations_public
+    from sizes.variations.selectors import variations_conflicts_many, variations_public
 
     overlapping = [o.zone.pk for o in zones_overlapping(zone)]
     if not overlapping:
         return []
-    pairs = []
-    for v in variations_public(zone=zone, status=VariationStatus.ACTIVE).order_by("title"):
-        conflicts = list(variation_conflicts(variation=v, overlapping_zone_ids=overlapping))
-        if conflicts:
-            pairs.append((v, conflicts))
-    return pairs
+    mine = list(variations_public(zone=zone, status=VariationStatus.ACTIVE).order_by("title"))
+    conflicts = variations_conflicts_many(variations=mine, overlapping_zone_ids=overlapping)
+    return [(v, conflicts[v.pk]) for v in mine if conflicts[v.pk]]
 
 
 def variation_conflicts_for(variation) -> list:

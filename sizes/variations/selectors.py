@@ -95,3 +95,19 @@ def variation_conflicts(*, variation: Variation, overlapping_zone_ids: list[int]
         rule_key=variation.rule_key,
         status=VariationStatus.ACTIVE,
     ).select_related("zone", "owner")
+
+
+def variations_conflicts_many(*, variations, overlapping_zone_ids: list[int]) -> dict[int, list]:
+    """`variation_conflicts` for many variations of one zone at once (variation id -> the
+    conflicting variations), in one query."""
+    variations = list(variations)
+    zone_ids = {v.zone_id for v in variations}
+    others = Variation.objects.filter(
+        zone_id__in=[z for z in overlapping_zone_ids if z not in zone_ids],
+        rule_key__in={v.rule_key for v in variations},
+        status=VariationStatus.ACTIVE,
+    ).select_related("zone", "owner")
+    by_rule: dict[str, list] = defaultdict(list)
+    for other in others:
+        by_rule[other.rule_key].append(other)
+    return {v.pk: list(by_rule.get(v.rule_key, [])) for v in variations}
