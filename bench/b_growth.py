@@ -33,7 +33,7 @@ SIZES_QUICK = [100, 1_000]
 
 
 def run(ctx: Context) -> dict:
-    sizes = SIZES_QUICK if ctx.quick else SIZES_FULL
+    sizes = ctx.zone_counts(SIZES_QUICK if ctx.quick else SIZES_FULL)
     n_points = 20_000 if ctx.quick else 100_000
     rows = []
     for n in sizes:

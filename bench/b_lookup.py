@@ -44,9 +44,9 @@ SIZES_QUICK = [100, 1_000]
 
 def run(ctx: Context) -> dict:
     django_setup(ctx)
-    sizes = SIZES_QUICK if ctx.quick else SIZES_FULL
+    sizes = ctx.zone_counts(SIZES_QUICK if ctx.quick else SIZES_FULL)
     n_points = 10_000 if ctx.quick else 100_000
-    repeats = 3 if ctx.quick else 5
+    repeats = 3
     rows = []
     with throwaway_database(ctx, "lookup") as dsn:
         for n in sizes:
@@ -106,7 +106,9 @@ def measure(ctx: Context, dsn: str, n: int, n_points: int, repeats: int) -> dict
     # --- PostGIS ---
     out["postgis_load_s"] = load_postgis_zones(dsn, shapes)
     out["postgis_points_load_s"] = load_postgis_points(dsn, lons, lats)
-    out.update(_postgis(dsn, lons, lats, n_single=min(n_points, 3000), repeats=max(2, repeats - 2)))
+    out.update(
+        _postgis(dsn, lons, lats, n_single=min(n_points, 3000), repeats=1 if n >= 100_000 else 2)
+    )
 
     # --- ratios (how many times faster SIZes is) ---
     # Medians: on a shared machine the means are dominated by the odd descheduled call.

@@ -60,6 +60,12 @@ class Context:
         self.workdir = Path(self.workdir)
         self.workdir.mkdir(parents=True, exist_ok=True)
 
+    def zone_counts(self, sizes: list[int]) -> list[int]:
+        """The sizes to run, without those above $BENCH_MAX_ZONES (for a shorter full run)."""
+        limit = int(os.environ.get("BENCH_MAX_ZONES") or 0)
+        kept = [n for n in sizes if not limit or n <= limit]
+        return kept or sizes[:1]
+
     def as_dict(self) -> dict:
         return {
             "quick": self.quick,
@@ -190,8 +196,9 @@ def cached_zone_shapes(ctx: Context, n: int) -> list[tuple]:
     if path.exists():
         return load_shapes(path)
     shapes = zone_shapes(n, ctx.seed)
-    save_shapes(path.with_suffix(".tmp"), shapes)
-    path.with_suffix(".tmp").rename(path)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    save_shapes(tmp, shapes)
+    tmp.rename(path)
     return shapes
 
 
@@ -246,7 +253,9 @@ def cached_query_points(ctx: Context, n: int, shapes: list[tuple], label: str):
         data = np.load(path)
         return data[0], data[1]
     lons, lats = query_points(n, ctx.seed, shapes)
-    np.save(path, np.vstack([lons, lats]))
+    tmp = path.with_suffix(f".{os.getpid()}.tmp.npy")
+    np.save(tmp, np.vstack([lons, lats]))
+    tmp.rename(path)  # atomic: benchmarks running side by side never read half a file
     return lons, lats
 
 
@@ -530,3 +539,44 @@ def backend_peak_rss_mb(conn) -> float | None:
             if line.startswith("VmHWM"):
                 return int(line.split()[1]) / 1024
     return None
+
+
+# --- profiles -----------------------------------------------------------------------------------
+
+
+def profile_top(fn: Callable[[], object], top: int = 10) -> dict:
+    """Run fn under pyinstrument; the functions taking the most time, by own time and by time
+    including callees, as shares of the whole (what docs/performance.md shows for a limit)."""
+    from pyinstrument import Profiler
+
+    profiler = Profiler(interval=0.0005)
+    profiler.start()
+    fn()
+    profiler.stop()
+    root = profiler.last_session.root_frame()
+    own: dict[str, float] = {}
+    inclusive: dict[str, float] = {}
+
+    def name(frame) -> str:
+        path = (frame.file_path_short or "").replace(str(ROOT) + "/", "")
+        for marker in ("site-packages/", "lib/python3"):
+            if marker in path:
+                path = path.split(marker, 1)[1]
+        return f"{frame.function} ({path}:{frame.line_no})"
+
+    def walk(frame, seen: frozenset) -> None:
+        key = name(frame)
+        own[key] = own.get(key, 0.0) + frame.time - sum(c.time for c in frame.children)
+        if key not in seen:  # count recursion once
+            inclusive[key] = inclusive.get(key, 0.0) + frame.time
+        for child in frame.children:
+            walk(child, seen | {key})
+
+    walk(root, frozenset())
+    total = root.time or 1.0
+
+    def best(table: dict[str, float]) -> list[list]:
+        rows = sorted(table.items(), key=lambda kv: -kv[1])[:top]
+        return [[k, round(v / total, 3)] for k, v in rows]
+
+    return {"seconds": total, "own": best(own), "inclusive": best(inclusive)}

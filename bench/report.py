@@ -16,7 +16,7 @@ from bench.common import RESULTS, ROOT, md_table
 
 DOC = ROOT / "docs" / "performance.md"
 # Sections in this order; any other benchmark follows, alphabetically.
-ORDER = ["lookup", "http", "bulk", "pages", "import", "growth"]
+ORDER = ["lookup", "http", "bulk", "pages", "import", "growth", "profile"]
 
 INTRO = """\
 # Performance
@@ -30,7 +30,8 @@ made (seeded, so every run measures the same zones and points).
 ```
 make bench                         # installs what it needs (PostGIS too), runs everything
 .venv/bin/python -m bench.run lookup growth     # only some benchmarks; others' sections stay
-.venv/bin/python -m bench.run --quick           # small sizes, a couple of minutes
+.venv/bin/python -m bench.run --quick           # small sizes, a few minutes
+BENCH_MAX_ZONES=10000 .venv/bin/python -m bench.run lookup   # skip the 100,000-zone runs
 ```
 
 Zones are the real Birmingham LSOA and ward shapes (sizes/geo/data, see NOTICE), densified
@@ -67,7 +68,11 @@ def _machine(docs: dict[str, dict]) -> str:
             [
                 name,
                 m.get("date", "?"),
-                "quick" if doc.get("quick") else "full",
+                "quick"
+                if doc.get("quick")
+                else (
+                    f"full, ≤ {int(doc['max_zones']):,} zones" if doc.get("max_zones") else "full"
+                ),
                 f"{m.get('cpu', '?')}, {m.get('cores', '?')} cores, {m.get('ram_gb', '?')} GB",
                 " / ".join(f"{x:.1f}" for x in load[:3]) or "?",
                 f"Python {v.get('python')}, Shapely {v.get('shapely')} (GEOS {v.get('geos')}), "
