@@ -62,6 +62,8 @@ class Context:
 
     def zone_counts(self, sizes: list[int]) -> list[int]:
         """The sizes to run, without those above $BENCH_MAX_ZONES (for a shorter full run)."""
+        if os.environ.get("BENCH_ZONES"):  # exactly these, e.g. BENCH_ZONES=1000,10000
+            return [int(x) for x in os.environ["BENCH_ZONES"].split(",") if x.strip()]
         limit = int(os.environ.get("BENCH_MAX_ZONES") or 0)
         kept = [n for n in sizes if not limit or n <= limit]
         return kept or sizes[:1]

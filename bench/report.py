@@ -116,7 +116,11 @@ def _targets(docs: dict[str, dict]) -> str:
 
 def render(docs: dict[str, dict] | None = None) -> str:
     docs = _load() if docs is None else docs
-    parts = [INTRO, _targets(docs), _machine(docs)]
+    parts = [INTRO, _targets(docs)]
+    notes = ROOT / "bench" / "notes.md"
+    if notes.exists():  # hand-written: what limits a missed target, and how the run went
+        parts.append(notes.read_text().strip())
+    parts.append(_machine(docs))
     for name in _order(docs):
         try:
             module = importlib.import_module(f"bench.b_{name}")

@@ -38,6 +38,7 @@ def run_one(name: str, ctx: Context) -> dict:
         "name": name,
         "quick": ctx.quick,
         "max_zones": os.environ.get("BENCH_MAX_ZONES") or None,
+        "zones_chosen": os.environ.get("BENCH_ZONES") or None,
         "seed": ctx.seed,
         "took_s": round(took, 1),
         "machine": machine_description(ctx.pg_admin_dsn),

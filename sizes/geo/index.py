@@ -295,7 +295,10 @@ class ZoneIndex:
         row = math.floor((lat - self.y0) / self.sy)
         if not (0 <= col < self.width and 0 <= row < self.height):
             return []
-        m = int(self._starts.searchsorted(row * self.width + col, "right")) - 1
+        # The key as the table's own type: a Python int would make numpy copy the whole table
+        # to int64 on every call.
+        key = self._starts.dtype.type(row * self.width + col)
+        m = int(self._starts.searchsorted(key, "right")) - 1
         if m < 0:
             return []
         hits = []
