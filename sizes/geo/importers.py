@@ -194,7 +194,37 @@ def import_boundaries(
         if gone:
             ReferenceArea.objects.filter(pk__in=gone).delete()
         report.created, report.updated, report.removed = len(new), len(changed), len(gone)
+        _audit_import(
+            "reference_areas.imported",
+            "geo.referencearea",
+            report,
+            area_type=area_type,
+            vintage=vintage,
+            file=Path(path).name,
+        )
     return report
+
+
+def _audit_import(action: str, object_type: str, report: ImportReport, **about) -> None:
+    """One audit event for an import that changed anything, in the import's own transaction
+    (so a killed or failed import leaves neither rows nor an event). Imports are run by the
+    site's operators from the command line, so there is no person to name."""
+    if not (report.created or report.updated or report.removed):
+        return
+    from sizes.audit.services import audit_record
+
+    audit_record(
+        actor=None,
+        action=action,
+        object_type=object_type,
+        changes={
+            "created": [None, report.created],
+            "updated": [None, report.updated],
+            "removed": [None, report.removed],
+            "skipped": [None, len(report.skipped)],
+            **{k: [None, v] for k, v in about.items()},
+        },
+    )
 
 
 # --- postcodes -------------------------------------------------------------------------------
@@ -310,6 +340,7 @@ def import_postcodes(
                 _store_postcodes(batch, report)
             if progress:
                 progress(len(seen), len(seen))
+            _audit_import("postcodes.imported", "geo.postcode", report, file=Path(path).name)
             if report.stored == 0:
                 raise ImportFailed(
                     f"No usable postcodes in {path}"

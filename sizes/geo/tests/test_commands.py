@@ -6,6 +6,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
+from sizes.audit.models import AuditEvent
 from sizes.geo.models import Postcode, ReferenceArea
 from sizes.geo.tests.conftest import LSOA_FILE, POSTCODES_FILE, WARDS_FILE, ward_features
 
@@ -45,6 +46,13 @@ def test_import_shared_wards_and_lsoas_then_again_changes_nothing(db):
     out, _ = import_wards(WARDS_FILE, "--vintage", "2018")
     assert "0 created, 0 updated, 69 unchanged" in out
     assert snapshot() == before
+    # Each import that changed something is one audit event; the repeat changed nothing.
+    events = AuditEvent.objects.filter(action="reference_areas.imported").order_by("pk")
+    assert [(e.changes["area_type"][1], e.changes["created"][1]) for e in events] == [
+        ("ward", 69),
+        ("lsoa", 639),
+    ]
+    assert events[0].changes["file"][1] == WARDS_FILE.name
 
 
 def test_new_vintage_is_kept_beside_the_old_and_same_vintage_replaces(db, tmp_path):
@@ -143,6 +151,8 @@ def test_import_shared_postcodes_twice(db):
     assert (b30.ward_code, b30.lsoa_code) == ("E05011129", "E01009281")
     out, _ = run("import_postcodes", str(POSTCODES_FILE))
     assert "0 created, 0 updated, 2610 unchanged" in out
+    event = AuditEvent.objects.get(action="postcodes.imported")  # the repeat added none
+    assert event.changes["created"] == [None, 2610]
 
 
 def test_postcodes_from_eastings_and_northings_and_bad_rows(db, tmp_path):
