@@ -19,7 +19,10 @@ def _env(tmp_path, **extra) -> dict:
     env = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("SIZES_", "SECURE_")) and k not in ("SECRET_KEY", "ALLOWED_HOSTS")
+        if not k.startswith(("SIZES_", "SECURE_"))
+        # DJANGO_ALLOW_ASYNC_UNSAFE: set by the browser tests' conftest for their live server;
+        # check --deploy rightly refuses it, and a real deployment never has it.
+        and k not in ("SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE")
     }
     env.update(
         SIZES_DATA_DIR=str(tmp_path),
