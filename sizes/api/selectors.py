@@ -78,9 +78,18 @@ def zones_public_filtered(
             raise DomainError(code="ward_unknown", message=exc.message, field="ward") from None
         qs = qs.filter(pk__in=[z.zone.pk for z in zones_touching_area(area=area)])
     if updated_since:
-        if timezone.is_naive(updated_since):
-            # A date or a time without an offset means the site's local time.
-            updated_since = timezone.make_aware(updated_since)
+        try:
+            if timezone.is_naive(updated_since):
+                # A date or a time without an offset means the site's local time.
+                updated_since = timezone.make_aware(updated_since)
+            # In UTC: PostgreSQL refuses offsets beyond ±15:59 that ISO 8601 (and Python) allow.
+            updated_since = updated_since.astimezone(dt.UTC)
+        except (OverflowError, ValueError):
+            raise DomainError(
+                code="parameter_invalid",
+                message="updated_since must be an ISO 8601 date-time between the years 1 and 9999.",
+                field="updated_since",
+            ) from None
         qs = qs.filter(updated_at__gte=updated_since)
     return qs.distinct().prefetch_related(
         "themes",

@@ -20,7 +20,7 @@ from pydantic import Field
 
 from sizes.api.conventions import DEFAULT_LIMIT, ApiRouter, paginate, set_last_modified
 from sizes.api.schemas import Cursor, Id, Limit, PageMeta, Slug
-from sizes.core.errors import NotFound
+from sizes.core.errors import DomainError, NotFound
 from sizes.engagement.models import (
     Comment,
     CommentStatus,
@@ -211,8 +211,17 @@ def list_meetings(request, response: HttpResponse, filters: Query[MeetingFilters
     qs = _meetings(filters.zone)
     if filters.after:
         after = filters.after
-        if timezone.is_naive(after):
-            after = timezone.make_aware(after)
+        try:
+            if timezone.is_naive(after):
+                after = timezone.make_aware(after)
+            # In UTC: PostgreSQL refuses offsets beyond ±15:59 that ISO 8601 (and Python) allow.
+            after = after.astimezone(dt.UTC)
+        except (OverflowError, ValueError):
+            raise DomainError(
+                code="parameter_invalid",
+                message="after must be an ISO 8601 date-time between the years 1 and 9999.",
+                field="after",
+            ) from None
         qs = qs.filter(ends_at__gte=after)
     page = paginate(qs, cursor=filters.cursor, limit=filters.limit)
     set_last_modified(response, max((m.updated_at for m in page.items), default=None))

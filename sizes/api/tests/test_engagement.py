@@ -163,3 +163,16 @@ def test_reads_take_etags(client, world):
     first = client.get(f"{API}/suggestions")
     again = client.get(f"{API}/suggestions", HTTP_IF_NONE_MATCH=first["ETag"])
     assert again.status_code == 304
+
+
+def test_meetings_after_with_an_extreme_offset_is_normalised_or_refused(client, db):
+    # Found by schemathesis on PostgreSQL: an offset of +18:21 is valid ISO 8601 but not to
+    # PostgreSQL; the filter now works in UTC, and a moment outside the calendar is a 400.
+    r = client.get("/api/v1/meetings", {"after": "2026-04-14T08:18:55+18:21"})
+    assert r.status_code == 200
+    r = client.get("/api/v1/meetings", {"after": "0001-01-01T00:10:00+18:21"})
+    assert r.status_code == 400 and r.json()["code"] == "parameter_invalid"
+    r = client.get("/api/v1/zones", {"updated_since": "2026-04-14T08:18:55+18:21"})
+    assert r.status_code == 200
+    r = client.get("/api/v1/zones", {"updated_since": "0001-01-01T00:10:00+18:21"})
+    assert r.status_code == 400 and r.json()["code"] == "parameter_invalid"
