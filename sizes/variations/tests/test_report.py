@@ -24,7 +24,6 @@ from sizes.zones.models import ZoneStatus
 from tests.factories import ZoneFactory
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
 
 
 def square(west, south, east, north) -> dict:
@@ -33,6 +32,12 @@ def square(west, south, east, north) -> dict:
         "coordinates": [[[west, south], [east, south], [east, north], [west, north],
                          [west, south]]],
     }  # fmt: skip
+
+
+@pytest.fixture
+def today():
+    """Today, read when the test runs (a module-level date goes stale across midnight)."""
+    return timezone.localdate()
 
 
 @pytest.fixture
@@ -83,7 +88,7 @@ def test_bad_periods_are_refused_with_every_problem(start, end, codes):
 # What it lists --------------------------------------------------------------------------------
 
 
-def test_zone_report_lists_variations_in_force_or_ended_in_the_period(world):
+def test_zone_report_lists_variations_in_force_or_ended_in_the_period(world, today):
     report = accountability_report_for_zone(
         zone=world.zone, period=report_period_parse(start=None, end=None)
     )
@@ -100,11 +105,11 @@ def test_zone_report_lists_variations_in_force_or_ended_in_the_period(world):
     assert [(o.title, o.latest) for o in line.outcomes] == [
         ("More people active in the park", NOT_MEASURED)
     ]
-    assert line.in_force == [(TODAY - dt.timedelta(days=300), TODAY - dt.timedelta(days=200))]
+    assert line.in_force == [(today - dt.timedelta(days=300), today - dt.timedelta(days=200))]
 
 
-def test_a_past_period_shows_what_was_in_force_then(world):
-    period = Period(TODAY - dt.timedelta(days=398), TODAY - dt.timedelta(days=395))
+def test_a_past_period_shows_what_was_in_force_then(world, today):
+    period = Period(today - dt.timedelta(days=398), today - dt.timedelta(days=395))
     report = accountability_report_for_zone(zone=world.zone, period=period)
     assert titles(report) == ["Library card rule relaxed"]
 
@@ -129,9 +134,9 @@ def test_ward_report_covers_every_zone_touching_the_ward(world, ward):
     assert len(report.sections[0].variations) == 2
 
 
-def test_unknown_ward_is_not_found(ward):
+def test_unknown_ward_is_not_found(ward, today):
     with pytest.raises(NotFound):
-        accountability_report_for_ward(code="E05000000", period=Period(TODAY, TODAY))
+        accountability_report_for_ward(code="E05000000", period=Period(today, today))
 
 
 # Pages and the PDF ----------------------------------------------------------------------------
@@ -158,15 +163,15 @@ def test_html_report_shows_each_variation_with_limits_and_leader(client, world):
         assert private not in html
 
 
-def test_pdf_contains_each_variations_title_limits_and_leader(client, world):
-    start = (TODAY - dt.timedelta(days=365)).isoformat()
+def test_pdf_contains_each_variations_title_limits_and_leader(client, world, today):
+    start = (today - dt.timedelta(days=365)).isoformat()
     response = client.get(
-        f"/accountability/zone/{world.zone.slug}.pdf?from={start}&to={TODAY.isoformat()}"
+        f"/accountability/zone/{world.zone.slug}.pdf?from={start}&to={today.isoformat()}"
     )
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == (
-        f'inline; filename="accountability-{world.zone.slug}-{start}-{TODAY.isoformat()}.pdf"'
+        f'inline; filename="accountability-{world.zone.slug}-{start}-{today.isoformat()}.pdf"'
     )
     reader = PdfReader(io.BytesIO(response.content))
     text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
