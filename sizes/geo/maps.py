@@ -7,11 +7,16 @@ seen, so each geometry is simplified with that tolerance (Douglas–Peucker, kee
 valid). Simplified geometry is cached in this process per geography revision and zoom level;
 zone names and statuses are read fresh on every request, so a zone being declared or dissolved
 shows at once.
+
+With many zones a map asks only for what it shows: `bbox=min_lon,min_lat,max_lon,max_lat`
+keeps the zones whose outer area's bounding box meets that box (tested against the cached
+boxes in memory, so the request costs the same queries whatever the box).
 """
 
 from __future__ import annotations
 
 import json
+import math
 import threading
 
 import shapely
@@ -48,6 +53,43 @@ def parse_zoom(value) -> int:
     return int(text)
 
 
+def parse_bbox(value) -> tuple[float, float, float, float] | None:
+    """`min_lon,min_lat,max_lon,max_lat` (WGS84 degrees) from a query string; missing → None.
+
+    Anything else — not four numbers, outside −180…180 / −90…90, or a minimum above its
+    maximum — is a DomainError saying which."""
+    if value is None or str(value).strip() == "":
+        return None
+    parts = str(value).split(",")
+    numbers = []
+    for part in parts:
+        try:
+            number = float(part.strip()) if len(part) <= 40 else math.nan
+        except ValueError:
+            number = math.nan
+        numbers.append(number)
+    if len(numbers) != 4 or not all(math.isfinite(n) for n in numbers):
+        raise DomainError(
+            code="bbox_invalid",
+            message="The bbox must be four numbers separated by commas: "
+            "min_lon,min_lat,max_lon,max_lat (degrees, WGS84).",
+        )
+    min_lon, min_lat, max_lon, max_lat = numbers
+    if not (-180 <= min_lon <= 180 and -180 <= max_lon <= 180):
+        raise DomainError(
+            code="bbox_invalid", message="The bbox longitudes must be from -180 to 180."
+        )
+    if not (-90 <= min_lat <= 90 and -90 <= max_lat <= 90):
+        raise DomainError(code="bbox_invalid", message="The bbox latitudes must be from -90 to 90.")
+    if min_lon > max_lon or min_lat > max_lat:
+        raise DomainError(
+            code="bbox_invalid",
+            message="The bbox minimums must not be above its maximums: "
+            "min_lon,min_lat,max_lon,max_lat (west, south, east, north).",
+        )
+    return min_lon, min_lat, max_lon, max_lat
+
+
 def simplify(geojson: dict, zoom: int) -> dict:
     """A stored GeoJSON MultiPolygon simplified for a zoom level (still valid, CCW outlines)."""
     tolerance = tolerance_for_zoom(zoom)
@@ -68,10 +110,14 @@ def _compact(obj) -> str:
     return json.dumps(obj, separators=(",", ":"))
 
 
-def _simplified(revision: tuple, zoom: int) -> dict[int, tuple[int, str, str, int | None]]:
-    """{zone_id: (boundary_id, core, outer, fringe_m)} for current boundaries at this zoom, the
-    geometries already serialised as compact GeoJSON text (at 10,000 zones, serialising them on
-    every request would cost far more than the rest of the request)."""
+_Shape = tuple[int, str, str, int | None, tuple[float, float, float, float]]
+
+
+def _simplified(revision: tuple, zoom: int) -> dict[int, _Shape]:
+    """{zone_id: (boundary_id, core, outer, fringe_m, bbox)} for current boundaries at this
+    zoom, the geometries already serialised as compact GeoJSON text (at 10,000 zones,
+    serialising them on every request would cost far more than the rest of the request); bbox
+    is the outer area's (min_lon, min_lat, max_lon, max_lat)."""
     global _cache_revision
     with _lock:
         if _cache_revision != revision:
@@ -79,13 +125,16 @@ def _simplified(revision: tuple, zoom: int) -> dict[int, tuple[int, str, str, in
             _cache_revision = revision
         if zoom in _cache:
             return _cache[zoom]
-    rows = ZoneBoundary.objects.current().only("id", "zone_id", "core", "fringe", "fringe_m")
+    rows = ZoneBoundary.objects.current().only(
+        "id", "zone_id", "core", "fringe", "fringe_m", "min_lon", "min_lat", "max_lon", "max_lat"
+    )
     built = {
         b.zone_id: (
             b.pk,
             _compact(simplify(b.core, zoom)),
             _compact(simplify(b.fringe, zoom)),
             b.fringe_m,
+            (b.min_lon, b.min_lat, b.max_lon, b.max_lat),
         )
         for b in rows.iterator(chunk_size=500)
     }
@@ -103,9 +152,38 @@ def reset() -> None:
         _cache_revision = None
 
 
-def zones_map_json(*, zoom: int) -> str:
+# With more zones in force than this, the register map asks for the zones in its view only.
+VIEWPORT_ABOVE = 300
+
+
+def zones_map_extent() -> tuple[int, tuple[float, float, float, float] | None]:
+    """(number of zones in force with a boundary, the bounding box of their outer areas or
+    None): one query, for the register map to open on the zones before it asks for any."""
+    from django.db.models import Count, Max, Min
+
+    row = (
+        ZoneBoundary.objects.current()
+        .filter(zone__status__in=IN_FORCE)
+        .aggregate(
+            n=Count("id"),
+            w=Min("min_lon"),
+            s=Min("min_lat"),
+            e=Max("max_lon"),
+            nn=Max("max_lat"),
+        )
+    )
+    if not row["n"]:
+        return 0, None
+    return row["n"], (row["w"], row["s"], row["e"], row["nn"])
+
+
+def _meets(box, bbox) -> bool:
+    return box[0] <= bbox[2] and box[2] >= bbox[0] and box[1] <= bbox[3] and box[3] >= bbox[1]
+
+
+def zones_map_json(*, zoom: int, bbox: tuple[float, float, float, float] | None = None) -> str:
     """Every zone in force as a GeoJSON FeatureCollection (RFC 7946) simplified for `zoom`, as
-    compact JSON text.
+    compact JSON text; with `bbox`, only the zones whose outer area's bounding box meets it.
 
     Two features per zone: its core (`part: "core"`) and its outer fringe area (`part:
     "fringe"`), each with properties name, slug, status and url. Ordered by zone name. Names
@@ -124,7 +202,9 @@ def zones_map_json(*, zoom: int) -> str:
         shape = shapes.get(pk)
         if shape is None:
             continue
-        boundary_id, core, outer, fringe_m = shape
+        boundary_id, core, outer, fringe_m, box = shape
+        if bbox is not None and not _meets(box, bbox):
+            continue
         props = (
             f'"name":{_compact(name)},"slug":{_compact(slug)},"status":{_compact(status)},'
             f'"url":{_compact(head + slug + tail)}'
@@ -140,9 +220,9 @@ def zones_map_json(*, zoom: int) -> str:
     return '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
 
 
-def zones_map(*, zoom: int) -> dict:
+def zones_map(*, zoom: int, bbox=None) -> dict:
     """`zones_map_json` as a dict."""
-    return json.loads(zones_map_json(zoom=zoom))
+    return json.loads(zones_map_json(zoom=zoom, bbox=bbox))
 
 
 def _feature(geometry: dict, properties: dict, fid: str | None = None) -> dict:

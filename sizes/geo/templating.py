@@ -86,7 +86,15 @@ def geo_zone_overlaps(zone) -> dict:
 
 
 def geo_register_map() -> dict:
-    return {"data_url": reverse("zones:map-geojson"), **map_settings()}
+    """The register map's data address; with many zones in force, their extent and the
+    `viewport` flag: the map then opens on that extent and asks only for the zones in view."""
+    count, extent = maps.zones_map_extent()
+    return {
+        "data_url": reverse("zones:map-geojson"),
+        "viewport": count > maps.VIEWPORT_ABOVE,
+        "extent": ",".join(f"{x:.5f}" for x in extent) if extent else "",
+        **map_settings(),
+    }
 
 
 GLOBALS = {

@@ -289,3 +289,110 @@ def test_lookup_cli_json_has_variations(seed_zone):
     body = json.loads(out.getvalue())
     assert body["in_force"][0]["active_variations"] == 1
     assert body["variations"][0]["title"] == "Whole zone change"
+
+
+# --- Register map: only the zones in view --------------------------------------------------
+
+
+@pytest.fixture
+def grid_zones(db):
+    """Twelve declared zones on a grid (bench shapes: each about 1.3 km by 0.8 km)."""
+    from bench.pagedata import populate, simple_shapes
+
+    populate(n_zones=12, shapes=simple_shapes(12, 1, 0), rich=False, variations_per_zone=0)
+
+
+def _boxes(fc) -> dict[str, tuple]:
+    """slug -> the bounding box of its fringe feature."""
+    return {
+        f["properties"]["slug"]: shape(f["geometry"]).bounds
+        for f in fc["features"]
+        if f["properties"]["part"] == "fringe"
+    }
+
+
+def test_register_map_bbox_keeps_only_zones_meeting_the_box(client, grid_zones):
+    everything = _boxes(client.get("/zones/map.geojson", {"zoom": "18"}).json())
+    assert len(everything) == 12
+    # A box round the middle of the first zone, and one just past its east edge.
+    w, s, e, n = everything[min(everything)]
+    box = (w + (e - w) / 3, s + (n - s) / 3, e - (e - w) / 3, n - (n - s) / 3)
+    for bbox in [box, (w - 0.3, s - 0.3, w + 0.001, n), (-2.2, 52.3, -1.5, 52.7)]:
+        param = ",".join(str(x) for x in bbox)
+        got = _boxes(client.get("/zones/map.geojson", {"zoom": "18", "bbox": param}).json())
+        meets = {
+            slug
+            for slug, (zw, zs, ze, zn) in everything.items()
+            if zw <= bbox[2] and ze >= bbox[0] and zs <= bbox[3] and zn >= bbox[1]
+        }
+        assert set(got) == meets and meets, (bbox, sorted(got), sorted(meets))
+    assert len(_boxes(client.get("/zones/map.geojson", {"bbox": box_str(everything)}).json())) < 12
+    far = client.get("/zones/map.geojson", {"bbox": "10,10,11,11"}).json()
+    assert far == {"type": "FeatureCollection", "features": []}
+
+
+def box_str(everything) -> str:
+    """A box over the first zone only."""
+    w, s, e, n = everything[min(everything)]
+    return f"{w},{s},{e - (e - w) / 2},{n - (n - s) / 2}"
+
+
+@pytest.mark.parametrize(
+    "bbox, says",
+    [
+        ("1,2,3", "four numbers"),
+        ("1,2,3,4,5", "four numbers"),
+        ("a,b,c,d", "four numbers"),
+        ("nan,1,2,3", "four numbers"),
+        ("inf,1,2,3", "four numbers"),
+        ("1e400,1,2,3", "four numbers"),
+        (",,,", "four numbers"),
+        ("-181,50,-1,53", "longitudes"),
+        ("-2,50,181,53", "longitudes"),
+        ("-2,-91,-1,53", "latitudes"),
+        ("-2,50,-1,90.5", "latitudes"),
+        ("-1,50,-2,53", "minimums"),
+        ("-2,53,-1,50", "minimums"),
+        ("1" * 500 + ",1,2,3", "four numbers"),
+    ],
+)
+def test_register_map_bad_bbox_is_a_400_saying_why(client, db, bbox, says):
+    response = client.get("/zones/map.geojson", {"bbox": bbox})
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "bbox_invalid" and says in body["detail"], body
+
+
+def test_register_map_bbox_costs_the_same_queries_whatever_the_box(client, grid_zones):
+    counts = []
+    for params in [{}, {"bbox": "-2.2,52.3,-1.5,52.7"}, {"bbox": "10,10,11,11"}]:
+        client.get("/zones/map.geojson", params)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/zones/map.geojson", params).status_code == 200
+        counts.append(len(queries))
+    assert counts == [counts[0]] * 3, counts
+
+
+def test_register_map_data_is_gzipped_for_clients_that_accept_it(client, grid_zones):
+    import gzip
+
+    plain = client.get("/zones/map.geojson")
+    packed = client.get("/zones/map.geojson", HTTP_ACCEPT_ENCODING="gzip, deflate")
+    assert "Content-Encoding" not in plain
+    assert packed["Content-Encoding"] == "gzip" and "Accept-Encoding" in packed["Vary"]
+    assert gzip.decompress(packed.content) == plain.content
+    assert len(packed.content) < len(plain.content) / 3
+
+
+def test_register_map_asks_for_the_view_only_when_many_zones(client, grid_zones, monkeypatch):
+    html = client.get("/zones/").content.decode()
+    assert 'data-sizes-map="register"' in html and "data-viewport" not in html
+    monkeypatch.setattr(maps, "VIEWPORT_ABOVE", 11)
+    html = client.get("/zones/").content.decode()
+    extent = html.split('data-viewport="', 1)[1].split('"', 1)[0]
+    w, s, e, n = (float(x) for x in extent.split(","))
+    every = _boxes(client.get("/zones/map.geojson", {"zoom": "18"}).json()).values()
+    assert w == pytest.approx(min(b[0] for b in every), abs=1e-5)
+    assert s == pytest.approx(min(b[1] for b in every), abs=1e-5)
+    assert e == pytest.approx(max(b[2] for b in every), abs=1e-5)
+    assert n == pytest.approx(max(b[3] for b in every), abs=1e-5)

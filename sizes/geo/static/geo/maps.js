@@ -98,11 +98,20 @@
     }
   }
 
+  // data-viewport="min_lon,min_lat,max_lon,max_lat" (set when many zones are in force): open
+  // on that extent, then ask only for the zones in view (a padded box) whenever the view moves
+  // beyond what was loaded or the zoom changes. Without it, load every zone and fit them.
   function registerMap(el) {
     var map = start(el);
     var layer = null;
     var first = true;
-    var loadedZoom = null;
+    var loaded = null; // { zoom, bounds } of the data on the map
+    var requested = 0;
+    var extent = (el.getAttribute("data-viewport") || "").split(",").map(Number);
+    var viewport = extent.length === 4 && extent.every(isFinite);
+    if (viewport) {
+      map.fitBounds([[extent[1], extent[0]], [extent[3], extent[2]]]);
+    }
 
     function popup(feature, lyr) {
       var p = feature.properties || {};
@@ -116,31 +125,53 @@
       lyr.bindPopup(link);
     }
 
+    function clamp(x, lo, hi) {
+      return Math.max(lo, Math.min(hi, x));
+    }
+
+    function bboxParam(bounds) {
+      return [
+        clamp(bounds.getWest(), -180, 180).toFixed(5),
+        clamp(bounds.getSouth(), -90, 90).toFixed(5),
+        clamp(bounds.getEast(), -180, 180).toFixed(5),
+        clamp(bounds.getNorth(), -90, 90).toFixed(5),
+      ].join(",");
+    }
+
     function load() {
-      var zoom = first ? 12 : Math.max(0, Math.min(20, Math.round(map.getZoom())));
-      if (zoom === loadedZoom) {
+      var zoom = first && !viewport ? 12 : Math.max(0, Math.min(20, Math.round(map.getZoom())));
+      var query = "?zoom=" + zoom;
+      var bounds = null;
+      if (viewport) {
+        if (loaded && loaded.zoom === zoom && loaded.bounds.contains(map.getBounds())) {
+          return;
+        }
+        bounds = map.getBounds().pad(0.5);
+        query += "&bbox=" + bboxParam(bounds);
+      } else if (loaded && loaded.zoom === zoom) {
         return;
       }
-      loadedZoom = zoom;
-      fetch(el.getAttribute("data-url") + "?zoom=" + zoom, { headers: { Accept: "application/geo+json" } })
+      loaded = { zoom: zoom, bounds: bounds };
+      var ticket = ++requested;
+      fetch(el.getAttribute("data-url") + query, { headers: { Accept: "application/geo+json" } })
         .then(function (r) { return r.ok ? r.json() : null; })
         .then(function (data) {
-          if (!data) {
-            return;
+          if (!data || ticket !== requested) {
+            return; // failed, or a later request (the view moved again) supersedes this one
           }
           if (layer) {
             map.removeLayer(layer);
           }
           layer = L.geoJSON(fringeFirst(data), { style: styleFor, onEachFeature: popup }).addTo(map);
-          if (first) {
+          if (first && !viewport) {
             first = false;
             fit(map, layer);
           }
         })
-        .catch(function () { /* the list below the map says the same */ });
+        .catch(function () { loaded = null; /* the list below the map says the same */ });
     }
 
-    map.on("zoomend", load);
+    map.on(viewport ? "moveend" : "zoomend", load);
     load();
   }
 
