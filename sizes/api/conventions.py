@@ -1,9 +1,11 @@
 """The conventions every API operation follows, applied in one place so no endpoint forgets them.
 
 - `ApiRouter`: every operation it registers refuses query parameters it does not declare
-  (400 `parameter_unknown`), refuses a request body that is not JSON (415), and documents the
-  problem responses it can give (400 and 429 always; 401/403 with a token; 404 with a path;
-  415/422 with a body; 304 on reads).
+  (400 `parameter_unknown`), refuses a request body that is not JSON (415), or, for a file
+  upload, one that is not `multipart/form-data` (415), is larger than
+  `SIZES_MAX_UPLOAD_BYTES` (413, before it is read) or cannot be parsed (400); and documents
+  the problem responses it can give (400 and 429 always; 401/403 with a token; 404 with a
+  path; 415/422 with a body; 304 on reads).
 - Cursor pagination over a stable order (ascending id): the cursor is opaque and signed, so a
   cursor that was not issued by us is refused (400 `cursor_invalid`).
 - `expected_version`: the `If-Match` header of a write, as the object version it names.
@@ -15,8 +17,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core import signing
+from django.core.exceptions import SuspiciousOperation
 from django.db.models import QuerySet
+from django.http.multipartparser import MultiPartParserError
 from django.utils.http import http_date
 from ninja import Router
 from ninja.operation import Operation
@@ -55,6 +60,45 @@ def _has_body(operation) -> bool:
     return any(getattr(m, "__ninja_param_source__", None) == "body" for m in operation.models)
 
 
+def _has_files(operation) -> bool:
+    return any(getattr(m, "__ninja_param_source__", None) == "file" for m in operation.models)
+
+
+def max_upload_bytes() -> int:
+    return int(getattr(settings, "SIZES_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
+
+
+def _check_upload(request) -> None:
+    """A file upload: multipart/form-data, not too big to read, and parseable (a malformed
+    body is a 400 here, not an error deep in Django's parser)."""
+    if (request.content_type or "").lower() != "multipart/form-data":
+        raise ApiProblem(
+            code="media_type_unsupported",
+            message="Send the file as multipart/form-data (curl -F), in the field the operation "
+            "names.",
+            status=415,
+        )
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > max_upload_bytes():
+        raise ApiProblem(
+            code="request_too_large",
+            message=f"The request is {length / 1_048_576:.1f} MB; the most we read is "
+            f"{max_upload_bytes() / 1_048_576:.0f} MB.",
+            status=413,
+        )
+    try:
+        request.FILES  # noqa: B018 - parse now, to refuse a malformed body clearly
+    except (MultiPartParserError, SuspiciousOperation, UnicodeDecodeError):
+        raise ApiProblem(
+            code="multipart_invalid",
+            message="The multipart/form-data body could not be read: send the file with curl "
+            "-F or a form-data library.",
+        ) from None
+
+
 class ConventionalOperation(Operation):
     """A ninja Operation that checks the query and the media type before parsing parameters
     (after authentication). A class rather than a patched method, so that ninja's per-API
@@ -81,13 +125,15 @@ class ConventionalOperation(Operation):
                     message="Send the request body as JSON, with Content-Type: application/json.",
                     status=415,
                 )
+        if _has_files(self) and request.method == "POST":
+            _check_upload(request)
         return super()._get_values(request, path_params, temporal_response)
 
 
 def _apply_conventions(operation) -> None:
     if type(operation) is Operation:
         operation.__class__ = ConventionalOperation
-    has_body = _has_body(operation)
+    has_body = _has_body(operation) or _has_files(operation)
     codes = [400, 429]  # 429: the rate limit (sizes/core/ratelimit.py), with Retry-After
     if operation.auth_param not in (None,) and operation.auth_callbacks:
         codes += [401, 403]

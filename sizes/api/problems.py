@@ -53,13 +53,13 @@ def domain_problem(error: DomainError) -> HttpResponse:
 
 def _field_name(loc) -> str:
     # ninja reports ("query", "limit") or ("body", "payload", "title"): name the input field.
-    parts = [str(p) for p in loc if p not in ("query", "path", "header", "body", "payload")]
+    parts = [str(p) for p in loc if p not in ("query", "path", "header", "body", "payload", "file")]
     return ".".join(parts) or "body"
 
 
 def validation_problem(errors: list[dict]) -> HttpResponse:
     """ninja/pydantic validation errors: 422 for a request body, 400 for the URL's parameters."""
-    in_body = any(e.get("loc", ("",))[0] == "body" for e in errors)
+    in_body = any(e.get("loc", ("",))[0] in ("body", "file") for e in errors)
     details = [
         Problem(
             code=str(e.get("type", "invalid")),

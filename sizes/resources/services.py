@@ -511,40 +511,66 @@ def plan_fields(
     return out, pdf
 
 
-def _with_document(fields: dict, pdf) -> dict:
-    if pdf:
-        data, name = pdf
-        fields |= {
-            "document_name": _store_pdf(data),
-            "document_original_name": name,
-            "document_size": len(data),
-        }
-    return fields
+def _with_document(fields: dict, pdf, write):
+    """Store the PDF (if any) under a new random name, then `write(fields)`; if the write is
+    refused (a version conflict, a duplicate), remove the file again, so nothing is kept."""
+    if not pdf:
+        return write(fields)
+    data, name = pdf
+    stored = _store_pdf(data)
+    try:
+        return write(
+            fields
+            | {
+                "document_name": stored,
+                "document_original_name": name,
+                "document_size": len(data),
+            }
+        )
+    except BaseException:
+        (upload_dir() / stored).unlink(missing_ok=True)
+        raise
 
 
 def plan_create(*, actor, zone, organisation, **fields) -> Plan:
     _require_share(actor, zone, organisation)
     cleaned, pdf = plan_fields(**fields)
-    return _create(
-        Plan,
-        actor=actor,
-        zone=zone,
-        organisation=organisation,
-        action="plan",
-        fields=_with_document(cleaned, pdf),
-    )
+    return _with_document(
+        cleaned,
+        pdf,
+        lambda f: _create(Plan, actor=actor, zone=zone, organisation=organisation, action="plan",
+                          fields=f),
+    )  # fmt: skip
 
 
 def plan_update(*, actor, plan: Plan, expected_version=None, **fields) -> Plan:
     _check_edit(actor, plan, "plan")
     cleaned, pdf = plan_fields(**fields)
-    return _update(
-        plan,
-        actor=actor,
-        action="plan",
-        fields=_with_document(cleaned, pdf),
-        expected_version=expected_version,
-    )
+    return _with_document(
+        cleaned,
+        pdf,
+        lambda f: _update(plan, actor=actor, action="plan", fields=f,
+                          expected_version=expected_version),
+    )  # fmt: skip
+
+
+def plan_document_replace(*, actor, plan: Plan, document, expected_version=None) -> Plan:
+    """Upload or replace a plan's PDF alone, keeping its other details (the API's upload; the
+    web form sends the PDF with the details, through `plan_update`). The same permission check
+    and the same PDF rules (size, a PDF's first bytes) as the form; audited as a change of the
+    plan, and a refused upload keeps no file."""
+    _check_edit(actor, plan, "plan")
+    if document is None:
+        raise DomainError(
+            code="document_required", message="Choose a PDF file to upload.", field="document"
+        )
+    pdf = read_pdf(document)
+    return _with_document(
+        {},
+        pdf,
+        lambda f: _update(plan, actor=actor, action="plan", fields=f,
+                          expected_version=expected_version),
+    )  # fmt: skip
 
 
 # --- pledges and grants ----------------------------------------------------------------------

@@ -133,6 +133,8 @@ class Row:
     api: bool = False
     # For an API PUT: the world attribute whose side object's version goes in If-Match.
     if_match: str = "variation"
+    # An API POST that changes an object sends If-Match too (the PUT always does).
+    post_if_match: bool = False
     note: str = ""
     xfail: str = ""
 
@@ -277,6 +279,11 @@ def _csv_upload(w, s):
         "kind": "budgets",
         "file": SimpleUploadedFile("budgets.csv", body, content_type="text/csv"),
     }
+
+
+def _pdf_upload(w, s):
+    pdf = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+    return {"document": SimpleUploadedFile("plan.pdf", pdf, content_type="application/pdf")}
 
 
 VERSION = {"version": 1}
@@ -669,6 +676,9 @@ MATRIX: list[Row] = [
             (lambda k: lambda w, s: f"/api/v1/{k}s/{getattr(w, k)[s].pk}")(kind), api=True, ok=200,
             data=(lambda k: lambda w, s: _record_api(k))(kind), if_match=kind),
     )],
+    Row("POST /api/v1/plans/{id}/document", "POST", "owner",
+        lambda w, s: f"/api/v1/plans/{w.plan[s].pk}/document", api=True, ok=200, data=_pdf_upload,
+        if_match="plan", post_if_match=True, note="multipart/form-data: the same PDF rules as the web form"),
     Row("POST /api/v1/indicators/{id}/measurements", "POST", "steward",
         lambda w, s: f"/api/v1/indicators/{w.indicator[s].pk}/measurements", api=True, ok=201,
         data=lambda w, s: {"period": "2025", "value": "41.5"},
@@ -862,8 +872,10 @@ def _send(client, w: World, row: Row, role: str, side: str):
         if row.method == "GET":
             return client.get(url, **headers)
         body = _body(w, row, side)
-        if row.method == "PUT":
+        if row.method == "PUT" or row.post_if_match:
             headers["HTTP_IF_MATCH"] = f'"{getattr(w, row.if_match)[side].version}"'
+        if isinstance(body, dict) and any(isinstance(v, SimpleUploadedFile) for v in body.values()):
+            return client.post(url, body, **headers)  # a file upload: multipart/form-data
         payload = body if isinstance(body, str) else json.dumps(body)
         return client.generic(row.method, url, payload, content_type="application/json", **headers)
     if user is not None:

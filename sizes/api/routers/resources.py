@@ -1,5 +1,5 @@
-"""Pooled information from sizes.resources: budgets, assets, objectives and plans, and the
-zone's open-standard exports (360Giving, Open Referral UK, budgets CSV).
+"""Pooled information from sizes.resources: budgets, assets, objectives and plans (with a
+plan's PDF), and the zone's open-standard exports (360Giving, Open Referral UK, budgets CSV).
 
 Reads show public records only (through the app's own visibility selectors with `user=None`,
 the public). Writes go through the app's services, so the web forms' rules and permission
@@ -15,7 +15,8 @@ from typing import Annotated, Any
 
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
-from ninja import Header, Path, Query, Schema, Status
+from ninja import File, Header, Path, Query, Schema, Status
+from ninja.files import UploadedFile
 from pydantic import Field
 
 from sizes.api import selectors
@@ -33,7 +34,15 @@ from sizes.core.errors import DomainError, NotAllowed, NotFound
 from sizes.partners.models import Organisation
 from sizes.resources import exports, services
 from sizes.resources import selectors as pooled
-from sizes.resources.models import Asset, AssetKind, Budget, BudgetKind, Objective, Plan, Visibility
+from sizes.resources.models import (
+    Asset,
+    AssetKind,
+    Budget,
+    BudgetKind,
+    Objective,
+    Plan,
+    Visibility,
+)
 from sizes.zones.models import PUBLIC, Zone
 
 router = ApiRouter(tags=["pooled information"])
@@ -404,7 +413,8 @@ class PlanPage(PageMeta):
 
 
 class DatedFields(Schema):
-    """An objective or a plan. (A plan's PDF is uploaded on the web page; the API keeps it.)"""
+    """An objective or a plan. (A plan's PDF is uploaded on its own: POST
+    /plans/{id}/document; changing the details keeps it.)"""
 
     title: ShortText
     summary: Text
@@ -484,7 +494,8 @@ def get_plan(request, response: HttpResponse, id: Path[Id]):
 
 @router.post("/plans", response=_create_responses(PlanOut), summary="Add a plan", **WRITE)
 def create_plan(request, response: HttpResponse, payload: DatedCreate):
-    """A plan with a link to where it is published (upload a PDF on the web page instead)."""
+    """A plan with a link to where it is published; then upload its PDF, if it has one, with
+    POST /plans/{id}/document."""
     zone, org = _owner(request, payload)
     p = services.plan_create(
         actor=request.auth.user, zone=zone, organisation=org,
@@ -503,6 +514,34 @@ def update_plan(
     p = services.plan_update(
         actor=request.auth.user, plan=p, expected_version=version, **payload.dict()
     )
+    return _updated(response, p, plan_out)
+
+
+PDF_RESPONSES = {200: PlanOut, 409: Problem, 413: Problem, 428: Problem}
+
+
+@router.post(
+    "/plans/{id}/document", response=PDF_RESPONSES, summary="Upload or replace a plan's PDF",
+    **WRITE,
+)  # fmt: skip
+def upload_plan_document(
+    request, response: HttpResponse, id: Path[Id], if_match: IfMatch,
+    document: File[UploadedFile],
+):  # fmt: skip
+    """Send the PDF as `multipart/form-data`, in a field named `document`, with If-Match (the
+    plan's version: 428 without it, 409 if it changed since). The same rules as the web form:
+    a PDF (its first bytes are checked, not its name), up to 5 MB (413 beyond). Replaces the
+    plan's PDF, if it had one; the plan's version goes up by one."""
+    p = _writable(request, Plan, id, "plan")
+    version = expected_version(if_match, required=True)
+    try:
+        p = services.plan_document_replace(
+            actor=request.auth.user, plan=p, document=document, expected_version=version
+        )
+    except DomainError as exc:
+        if exc.code == "document_too_large":
+            exc.status = 413
+        raise
     return _updated(response, p, plan_out)
 
 

@@ -64,3 +64,10 @@ def other_org(db):
 
 def bearer(secret: str) -> dict:
     return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+
+
+@pytest.fixture
+def uploads(settings, tmp_path):
+    """Uploaded PDFs go to a folder of this test's own."""
+    settings.SIZES_UPLOAD_DIR = tmp_path / "uploads"
+    return tmp_path / "uploads" / "plans"

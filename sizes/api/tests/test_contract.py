@@ -3,7 +3,10 @@ and checks each answer: no server error, a status code the document declares, th
 media type, and a body that matches the declared schema.
 
 Reads go anonymously, writes with a token of the partner that owns the variations and pooled
-records (measurements, steward work, with the zone steward's token). Path
+records (measurements, steward work, with the zone steward's token).
+A plan's PDF upload is multipart/form-data: schemathesis generates its bodies from the
+schema (random bytes, which the rules refuse as not a PDF, and bodies the schema forbids), and
+real PDFs are mixed in so accepted uploads are checked too. Path
 parameters are drawn half the time from real objects (so writes reach the services, not just
 404s) and half the time from the schema. At least 100 examples per operation; no deadline
 (the machine is shared), and the "too slow" health check is off for the same reason.
@@ -74,6 +77,7 @@ def test_every_operation_is_tested(schema):
     # Every kind of thing the issue asks for is an operation in the document.
     for path in ("/api/v1/meetings", "/api/v1/suggestions", "/api/v1/ideas", "/api/v1/budgets",
                  "/api/v1/assets", "/api/v1/objectives", "/api/v1/plans",
+                 "/api/v1/plans/{id}/document",
                  "/api/v1/sroi/calculate", "/api/v1/indicators/{id}/measurements",
                  "/api/v1/zones/{slug}/export/360giving.json"):  # fmt: skip
         assert any(p == path for _, p in OPERATIONS), path
@@ -142,6 +146,9 @@ def _aim_at_real_objects(case, world):
     return case
 
 
+PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
 def _valid_body(method: str, path: str, world, n: int) -> dict | None:
     """A body the rules accept (made fresh for each example), so success answers are checked
     against the schema too; generated bodies alone almost never pass every rule."""
@@ -185,7 +192,9 @@ def _model_of(path: str):
 
 
 @pytest.mark.parametrize(("method", "path"), OPERATIONS, ids=[f"{m} {p}" for m, p in OPERATIONS])
-def test_operation_keeps_its_contract(schema, world, council_token, steward_token, method, path):
+def test_operation_keeps_its_contract(
+    schema, world, council_token, steward_token, uploads, method, path
+):
     op = schema[path][method]
     if path == "/api/v1/zones/{slug}/export/budgets.csv":
         budget(world.council_signer, world.zone, world.council)  # something to check the shape of
@@ -213,6 +222,17 @@ def test_operation_keeps_its_contract(schema, world, council_token, steward_toke
                 )
             ),
         )
+    if path == "/api/v1/plans/{id}/document":
+        # A real PDF (schemathesis's random bytes never start like one), of varying length.
+        strategies.insert(
+            0,
+            st.binary(max_size=2000).map(
+                lambda tail: op.Case(
+                    path_parameters=real, body={"document": PDF + tail},
+                    media_type="multipart/form-data",
+                )
+            ),
+        )  # fmt: skip
     if path == "/api/v1/lookup":
         # A place in the zone (the generated strings are never coordinates).
         strategies.insert(
