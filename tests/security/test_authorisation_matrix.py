@@ -286,6 +286,11 @@ def _pdf_upload(w, s):
     return {"document": SimpleUploadedFile("plan.pdf", pdf, content_type="application/pdf")}
 
 
+def _pledge_api(w, s):
+    return {"zone": w.zone[s].slug, "organisation": w.org[s].slug, "kind": "money",
+            "title": "Fund", "amount": {"amount": "100", "currency": "GBP"}}  # fmt: skip
+
+
 VERSION = {"version": 1}
 
 # fmt: off
@@ -679,6 +684,18 @@ MATRIX: list[Row] = [
     Row("POST /api/v1/plans/{id}/document", "POST", "owner",
         lambda w, s: f"/api/v1/plans/{w.plan[s].pk}/document", api=True, ok=200, data=_pdf_upload,
         if_match="plan", post_if_match=True, note="multipart/form-data: the same PDF rules as the web form"),
+    Row("GET /api/v1/pledges", "GET", "everyone", lambda w, s: "/api/v1/pledges", sides=("-",), api=True),
+    Row("GET /api/v1/pledges/{id}", "GET", "everyone", lambda w, s: f"/api/v1/pledges/{w.pledge[s].pk}", api=True),
+    Row("POST /api/v1/pledges", "POST", "owner", lambda w, s: "/api/v1/pledges", api=True, ok=201,
+        data=_pledge_api, note="A and B are a funder and a university: both may pledge"),
+    Row("POST /api/v1/pledges/{id}/grant", "POST", "owner",
+        lambda w, s: f"/api/v1/pledges/{w.pledge[s].pk}/grant", api=True, ok=200,
+        data=lambda w, s: {"granted_on": _today().isoformat(),
+                           "granted_amount": {"amount": "100", "currency": "GBP"}},
+        if_match="pledge", post_if_match=True),
+    Row("POST /api/v1/pledges/{id}/withdraw", "POST", "owner",
+        lambda w, s: f"/api/v1/pledges/{w.pledge[s].pk}/withdraw", api=True, ok=200,
+        data=lambda w, s: {"reason": "Budget cut."}, if_match="pledge", post_if_match=True),
     Row("POST /api/v1/indicators/{id}/measurements", "POST", "steward",
         lambda w, s: f"/api/v1/indicators/{w.indicator[s].pk}/measurements", api=True, ok=201,
         data=lambda w, s: {"period": "2025", "value": "41.5"},

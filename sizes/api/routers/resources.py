@@ -1,5 +1,6 @@
 """Pooled information from sizes.resources: budgets, assets, objectives and plans (with a
-plan's PDF), and the zone's open-standard exports (360Giving, Open Referral UK, budgets CSV).
+plan's PDF), funders' and experts' pledges, and the zone's open-standard exports (360Giving,
+Open Referral UK, budgets CSV).
 
 Reads show public records only (through the app's own visibility selectors with `user=None`,
 the public). Writes go through the app's services, so the web forms' rules and permission
@@ -41,6 +42,9 @@ from sizes.resources.models import (
     BudgetKind,
     Objective,
     Plan,
+    Pledge,
+    PledgeKind,
+    PledgeStatus,
     Visibility,
 )
 from sizes.zones.models import PUBLIC, Zone
@@ -543,6 +547,152 @@ def upload_plan_document(
             exc.status = 413
         raise
     return _updated(response, p, plan_out)
+
+
+# --- pledges and grants ----------------------------------------------------------------------
+
+
+class PledgeOut(RecordOut):
+    kind: PledgeKind
+    title: str
+    amount: Money | None = Field(description="The money pledged (money pledges).")
+    period_start: dt.date | None
+    period_end: dt.date | None
+    conditions: str
+    expertise_days: str | None = Field(
+        description="Days of expertise pledged, a decimal string, e.g. '5.0' (expertise)."
+    )
+    expertise_kind: str
+    status: PledgeStatus
+    granted_on: dt.date | None = Field(description="When it became a grant.")
+    granted_amount: Money | None = Field(description="The amount granted (money pledges).")
+    withdrawn_reason: str
+    grant_ref: str = Field(description="The grant's identifier in 360Giving data.")
+
+
+class PledgePage(PageMeta):
+    items: list[PledgeOut]
+
+
+class PledgeCreate(OwnerIn):
+    """A pledge of money or of days of expertise, checked by the same rules as the web form.
+    The organisation is a funder or an expert body the token acts for (it need not be a
+    partner in the zone)."""
+
+    kind: PledgeKind
+    title: ShortText
+    amount: MoneyIn | None = Field(None, description="For money: the amount and currency.")
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+    conditions: Text = ""
+    expertise_days: DecimalText | None = Field(None, description="For expertise: e.g. '5'.")
+    expertise_kind: ShortText = Field("", description="For expertise: e.g. 'legal advice'.")
+    visibility: Visibility = Visibility.PUBLIC
+
+
+class GrantIn(Schema):
+    granted_on: dt.date = Field(description="The date of the grant (not in the future).")
+    granted_amount: MoneyIn | None = Field(
+        None, description="For money: the amount granted, in the pledge's currency."
+    )
+
+
+class WithdrawIn(Schema):
+    reason: Text = Field(description="Why the pledge is withdrawn.")
+
+
+def pledge_out(p) -> dict:
+    return _record(p) | {
+        "kind": p.kind,
+        "title": p.title,
+        "amount": _money(p.amount, p.currency),
+        "period_start": p.period_start,
+        "period_end": p.period_end,
+        "conditions": p.conditions,
+        "expertise_days": None if p.expertise_days is None else format(p.expertise_days, "f"),
+        "expertise_kind": p.expertise_kind,
+        "status": p.status,
+        "granted_on": p.granted_on,
+        "granted_amount": _money(p.granted_amount, p.currency),
+        "withdrawn_reason": p.withdrawn_reason,
+        "grant_ref": p.grant_ref,
+    }
+
+
+@router.get("/pledges", response=PledgePage, summary="List public pledges")
+def list_pledges(request, response: HttpResponse, filters: Query[ListFilters]):
+    """Public pledges of money or expertise to public zones, with their status (pledged,
+    granted, withdrawn). Money is a decimal string with its currency."""
+    return _page(pooled.pledges_visible_to(None), filters, response, pledge_out)
+
+
+@router.get("/pledges/{id}", response=PledgeOut, summary="One public pledge")
+def get_pledge(request, response: HttpResponse, id: Path[Id]):
+    """The ETag is the pledge's version: send it as If-Match to record its grant or withdraw
+    it."""
+    return pledge_out(_public_one(pooled.pledges_visible_to(None), id, "pledge", response))
+
+
+@router.post("/pledges", response=_create_responses(PledgeOut), summary="Pledge money or expertise",
+             **WRITE)  # fmt: skip
+def create_pledge(request, response: HttpResponse, payload: PledgeCreate):
+    """Pledge money (`amount`) or days of expertise (`expertise_days`, `expertise_kind`) to a
+    public zone that has not ended, for a funder or expert organisation the token acts for."""
+    zone, org = _owner(request, payload)
+    money = payload.amount
+    p = services.pledge_create(
+        actor=request.auth.user, zone=zone, organisation=org, kind=payload.kind,
+        title=payload.title, amount=money.amount if money else None,
+        currency=money.currency if money else "GBP", period_start=payload.period_start,
+        period_end=payload.period_end, conditions=payload.conditions,
+        expertise_days=payload.expertise_days, expertise_kind=payload.expertise_kind,
+        visibility=payload.visibility,
+    )  # fmt: skip
+    p.refresh_from_db()  # money and days as stored ("15000.00", "5.0"), as reads show them
+    return _created(response, p, "pledges", pledge_out)
+
+
+@router.post(
+    "/pledges/{id}/grant", response=_update_responses(PledgeOut),
+    summary="Record that a pledge became a grant", **WRITE,
+)  # fmt: skip
+def grant_pledge(
+    request, response: HttpResponse, id: Path[Id], payload: GrantIn, if_match: IfMatch
+):
+    """The date of the grant and, for money, the amount granted. Only an open pledge (not
+    already granted or withdrawn: 409 `pledge_not_open`). Needs If-Match with the version you
+    read. Public grants appear in the zone's 360Giving export."""
+    p = _writable(request, Pledge, id, "pledge")
+    version = expected_version(if_match, required=True)
+    granted = payload.granted_amount
+    if granted is not None and p.currency and granted.currency.upper() != p.currency.upper():
+        raise DomainError(
+            code="currency_mismatch",
+            message=f"Give the amount granted in the pledge's currency, {p.currency}.",
+            field="granted_amount.currency",
+        )
+    p = services.pledge_grant(
+        actor=request.auth.user, pledge=p, granted_on=payload.granted_on,
+        granted_amount=granted.amount if granted else None, expected_version=version,
+    )  # fmt: skip
+    p.refresh_from_db()
+    return _updated(response, p, pledge_out)
+
+
+@router.post(
+    "/pledges/{id}/withdraw", response=_update_responses(PledgeOut),
+    summary="Withdraw a pledge", **WRITE,
+)  # fmt: skip
+def withdraw_pledge(
+    request, response: HttpResponse, id: Path[Id], payload: WithdrawIn, if_match: IfMatch
+):
+    """Withdraw an open pledge, saying why. Needs If-Match with the version you read."""
+    p = _writable(request, Pledge, id, "pledge")
+    version = expected_version(if_match, required=True)
+    p = services.pledge_withdraw(
+        actor=request.auth.user, pledge=p, reason=payload.reason, expected_version=version
+    )
+    return _updated(response, p, pledge_out)
 
 
 # --- a zone's open-standard exports ----------------------------------------------------------

@@ -67,6 +67,28 @@ def bearer(secret: str) -> dict:
 
 
 @pytest.fixture
+def funder(world):
+    """A funder (not a partner of the zone: funders need not be) whose member is the council's
+    signer, so the same person's tokens can act for either."""
+    from sizes.partners.models import OrganisationKind
+    from tests.factories import MembershipFactory
+
+    org = OrganisationFactory(name="Park Lane Trust", slug="park-lane-trust",
+                              kind=OrganisationKind.FUNDER)  # fmt: skip
+    MembershipFactory(organisation=org, user=world.council_signer)
+    return org
+
+
+@pytest.fixture
+def funder_token(world, funder):
+    """A token of the funder's member, scoped to the funder."""
+    _, secret = token_create(
+        actor=world.council_signer, name="Grants system", organisations=[funder]
+    )
+    return secret
+
+
+@pytest.fixture
 def uploads(settings, tmp_path):
     """Uploaded PDFs go to a folder of this test's own."""
     settings.SIZES_UPLOAD_DIR = tmp_path / "uploads"

@@ -3,7 +3,7 @@ and checks each answer: no server error, a status code the document declares, th
 media type, and a body that matches the declared schema.
 
 Reads go anonymously, writes with a token of the partner that owns the variations and pooled
-records (measurements, steward work, with the zone steward's token).
+records (measurements, steward work, with the zone steward's token; pledges with a funder's).
 A plan's PDF upload is multipart/form-data: schemathesis generates its bodies from the
 schema (random bytes, which the rules refuse as not a PDF, and bodies the schema forbids), and
 real PDFs are mixed in so accepted uploads are checked too. Path
@@ -77,13 +77,14 @@ def test_every_operation_is_tested(schema):
     # Every kind of thing the issue asks for is an operation in the document.
     for path in ("/api/v1/meetings", "/api/v1/suggestions", "/api/v1/ideas", "/api/v1/budgets",
                  "/api/v1/assets", "/api/v1/objectives", "/api/v1/plans",
-                 "/api/v1/plans/{id}/document",
+                 "/api/v1/plans/{id}/document", "/api/v1/pledges", "/api/v1/pledges/{id}/grant",
+                 "/api/v1/pledges/{id}/withdraw",
                  "/api/v1/sroi/calculate", "/api/v1/indicators/{id}/measurements",
                  "/api/v1/zones/{slug}/export/360giving.json"):  # fmt: skip
         assert any(p == path for _, p in OPERATIONS), path
 
 
-def _real_objects(path: str, world) -> dict[str, int]:
+def _real_objects(path: str, world, funder) -> dict[str, int]:
     """Real objects behind the operation's path, made through the services (or, for what
     people write, directly), so generated requests reach the rules and not just 404s."""
     from django.utils import timezone
@@ -98,6 +99,7 @@ def _real_objects(path: str, world) -> dict[str, int]:
         "/api/v1/assets": lambda: builders.asset(*who).pk,
         "/api/v1/objectives": lambda: builders.objective(*who).pk,
         "/api/v1/plans": lambda: builders.plan(*who).pk,
+        "/api/v1/pledges": lambda: builders.pledge(world.council_signer, world.zone, funder).pk,
         "/api/v1/meetings": lambda: Meeting.objects.create(
             zone=world.zone, title="Meeting", starts_at=now, ends_at=now, agenda="Walks"
         ).pk,
@@ -134,7 +136,7 @@ def _real_path_parameters(method: str, path: str, world, made: dict) -> dict:
     return params
 
 
-def _aim_at_real_objects(case, world):
+def _aim_at_real_objects(case, world, org):
     """Point a generated write at the real zone, owner and outcome, so it reaches the rules."""
     if isinstance(case.body, dict) and "zone" in case.body:
         case.body["zone"] = world.zone.slug
@@ -142,17 +144,17 @@ def _aim_at_real_objects(case, world):
             case.body["owner"] = world.council.slug
             case.body["outcomes"] = [world.zone.outcomes.get().pk]
         if "organisation" in case.body:
-            case.body["organisation"] = world.council.slug
+            case.body["organisation"] = org.slug
     return case
 
 
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
-def _valid_body(method: str, path: str, world, n: int) -> dict | None:
+def _valid_body(method: str, path: str, world, n: int, org=None) -> dict | None:
     """A body the rules accept (made fresh for each example), so success answers are checked
     against the schema too; generated bodies alone almost never pass every rule."""
-    owner = {"zone": world.zone.slug, "organisation": world.council.slug}
+    owner = {"zone": world.zone.slug, "organisation": (org or world.council).slug}
     dated = {"title": f"Walk more {n}", "summary": "Weekly walks.", "link": "https://example.org"}
     bodies = {
         "/api/v1/sroi/calculate": {
@@ -170,6 +172,11 @@ def _valid_body(method: str, path: str, world, n: int) -> dict | None:
                            "lat": 52.4, "lon": -1.86},
         "/api/v1/objectives": dated,
         "/api/v1/plans": dated,
+        "/api/v1/pledges": {"kind": "money", "title": f"Fund {n}",
+                            "amount": {"amount": f"{n}.50", "currency": "GBP"}},
+        "/api/v1/pledges/{id}/grant": {"granted_on": "2026-01-01",
+                                       "granted_amount": {"amount": str(n), "currency": "GBP"}},
+        "/api/v1/pledges/{id}/withdraw": {"reason": f"Budget cut {n}."},
     }  # fmt: skip
     key = path.removesuffix("/{id}") if method == "PUT" else path
     body = bodies.get(key)
@@ -178,14 +185,15 @@ def _valid_body(method: str, path: str, world, n: int) -> dict | None:
     return body
 
 
-_OWNED = {"/api/v1/budgets", "/api/v1/assets", "/api/v1/objectives", "/api/v1/plans"}
+_OWNED = {"/api/v1/budgets", "/api/v1/assets", "/api/v1/objectives", "/api/v1/plans",
+          "/api/v1/pledges"}  # fmt: skip
 
 
 def _model_of(path: str):
-    from sizes.resources.models import Asset, Budget, Objective, Plan
+    from sizes.resources.models import Asset, Budget, Objective, Plan, Pledge
 
     for prefix, model in (("budgets", Budget), ("assets", Asset), ("objectives", Objective),
-                          ("plans", Plan)):  # fmt: skip
+                          ("plans", Plan), ("pledges", Pledge)):  # fmt: skip
         if path.startswith(f"/api/v1/{prefix}/"):
             return model
     return None
@@ -193,15 +201,17 @@ def _model_of(path: str):
 
 @pytest.mark.parametrize(("method", "path"), OPERATIONS, ids=[f"{m} {p}" for m, p in OPERATIONS])
 def test_operation_keeps_its_contract(
-    schema, world, council_token, steward_token, uploads, method, path
+    schema, world, council_token, steward_token, funder, funder_token, uploads, method, path
 ):
     op = schema[path][method]
+    pledging = path.startswith("/api/v1/pledges")
+    org = funder if pledging else world.council
     if path == "/api/v1/zones/{slug}/export/budgets.csv":
         budget(world.council_signer, world.zone, world.council)  # something to check the shape of
     if path.endswith("/outcomes"):
         ind = indicator(world.steward, world.zone, outcome=world.zone.outcomes.get())
         measurement_record(actor=world.steward, indicator=ind, period="2025", value="41.5")
-    made = _real_objects(path, world)
+    made = _real_objects(path, world, funder)
     real = _real_path_parameters(method, path, world, made)
     strategies = [
         op.as_strategy(path_parameters=real) if real else op.as_strategy(),
@@ -210,14 +220,14 @@ def test_operation_keeps_its_contract(
         op.as_strategy(generation_mode=GenerationMode.NEGATIVE),
     ]
     if method == "POST" and "{" not in path:
-        strategies.insert(0, op.as_strategy().map(lambda c: _aim_at_real_objects(c, world)))
+        strategies.insert(0, op.as_strategy().map(lambda c: _aim_at_real_objects(c, world, org)))
     if method != "GET" and _valid_body(method, path, world, 0) is not None:
         strategies.insert(
             0,
             st.integers(1, 10**6).map(
                 lambda n: op.Case(
                     path_parameters=real or None,
-                    body=_valid_body(method, path, world, n),
+                    body=_valid_body(method, path, world, n, org),
                     media_type="application/json",
                 )
             ),
@@ -245,6 +255,8 @@ def test_operation_keeps_its_contract(
     # Reads go anonymously; writes carry the token of the partner that owns the variations and
     # the pooled records, or, for steward work (measurements), the zone steward's token.
     secret = steward_token if path.startswith("/api/v1/indicators/") else council_token
+    if pledging:
+        secret = funder_token
     token = {"Authorization": f"Bearer {secret}"}
 
     @settings(

@@ -2,7 +2,7 @@
 services, so the guide cannot rot. Each `curl` is translated into a Django test-client call
 (no network or curl binary needed); a `# answers NNN` line gives the expected status, else any
 2xx will do. Placeholders in the guide (variation 42, outcome 7, budget 17, indicator 5, plan
-31, the tokens, the ETag) are replaced by the real values of this register. A file
+31, pledge 23, the tokens, the ETag) are replaced by the real values of this register. A file
 sent with `-F field=@name` is a small PDF when its name ends .pdf, else a few bytes of
 something that is not one."""
 
@@ -19,6 +19,7 @@ from django.utils import timezone
 from sizes.api.services import token_create
 from sizes.outcomes.tests.helpers import indicator
 from sizes.variations.tests.builders import build_world
+from tests.factories import MembershipFactory, OrganisationFactory
 
 DOC = Path(__file__).resolve().parents[3] / "docs" / "api.md"
 BASE = "https://sizes.example.org"
@@ -112,15 +113,24 @@ def test_every_curl_example_in_the_guide_works(client, uploads):
         _, steward_secret = token_create(
             actor=world.steward, name="Evidence", organisations=[], stewardship=True
         )
+        fund = OrganisationFactory(
+            name="Stirchley Community Fund", slug="stirchley-community-fund", kind="funder"
+        )
+        MembershipFactory(organisation=fund, user=world.council_signer)
+        _, funder_secret = token_create(
+            actor=world.council_signer, name="Grants", organisations=[fund]
+        )
         outcome = world.zone.outcomes.get()
         ind = indicator(world.steward, world.zone, outcome=outcome)
         variation_id = world.active.pk
-        budget_id = plan_id = 0
+        budget_id = plan_id = pledge_id = 0
         etag = client.get(f"/api/v1/zones/{world.zone.slug}")["ETag"]
         for command, expected in examples():
             command = (
                 command.replace("sizes_YOUR_STEWARD_TOKEN", steward_secret)
+                .replace("sizes_YOUR_FUNDER_TOKEN", funder_secret)
                 .replace("/plans/31/", f"/plans/{plan_id}/")
+                .replace("/pledges/23/", f"/pledges/{pledge_id}/")
                 .replace("sizes_YOUR_TOKEN", secret)
                 .replace("/indicators/5/", f"/indicators/{ind.pk}/")
                 .replace("/budgets/17", f"/budgets/{budget_id}")
@@ -142,4 +152,6 @@ def test_every_curl_example_in_the_guide_works(client, uploads):
                     budget_id = int(pk)
                 elif kind == "plans":
                     plan_id = int(pk)
+                elif kind == "pledges":
+                    pledge_id = int(pk)
         assert timezone.now().date() == dt.date(2026, 11, 20)
