@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import math
 import threading
+import time
 
 import shapely
 from django.urls import reverse
@@ -146,19 +147,36 @@ def _simplified(revision: tuple, zoom: int) -> dict[int, _Shape]:
 
 def reset() -> None:
     """Forget the cache (tests)."""
-    global _cache_revision
+    global _cache_revision, _extent
     with _lock:
         _cache.clear()
         _cache_revision = None
+        _extent = None
 
 
 # With more zones in force than this, the register map asks for the zones in its view only.
 VIEWPORT_ABOVE = 300
 
 
+_extent: tuple[float, tuple] | None = None  # (monotonic time, result)
+EXTENT_SECONDS = 60
+
+
 def zones_map_extent() -> tuple[int, tuple[float, float, float, float] | None]:
     """(number of zones in force with a boundary, the bounding box of their outer areas or
-    None): one query, for the register map to open on the zones before it asks for any."""
+    None), for the register map to open on the zones before it asks for any. One query (20 ms
+    at 10,000 zones), remembered in this process for a minute: the map data may be a minute
+    old too (Cache-Control), and the register's list says which zones are in force."""
+    global _extent
+    now = time.monotonic()
+    if _extent is not None and now - _extent[0] < EXTENT_SECONDS:
+        return _extent[1]
+    result = _zones_map_extent()
+    _extent = (now, result)
+    return result
+
+
+def _zones_map_extent():
     from django.db.models import Count, Max, Min
 
     row = (

@@ -158,6 +158,15 @@ class ZoneBoundary(BBoxMixin):
 
     class Meta:
         ordering = ["zone_id", "-valid_from", "-id"]
+        # Current boundaries near a box (overlapping zones): found in the index, not by reading
+        # every row with its geometry.
+        indexes = [
+            models.Index(
+                fields=["min_lon", "max_lon", "min_lat", "max_lat"],
+                condition=Q(valid_to__isnull=True),
+                name="boundary_current_bbox",
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["zone"], condition=Q(valid_to__isnull=True), name="one_current_boundary"

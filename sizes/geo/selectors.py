@@ -334,28 +334,41 @@ class ZoneOverlap:
     share_of_other: float
 
 
-def zones_overlapping(zone: Zone, *, user=None) -> list[ZoneOverlap]:
+def zones_overlapping(
+    zone: Zone, *, user=None, mine: ZoneBoundary | None = None
+) -> list[ZoneOverlap]:
     """Other public zones (or those `user` may see) whose current core overlaps this zone's.
 
     Overlap is measured in the metric CRS; zones that only share an edge (under 1 m²) are left
-    out. Largest overlap first. Empty when the zone has no boundary.
+    out. Largest overlap first. Empty when the zone has no boundary. `mine`: the zone's current
+    boundary, when the caller has it already.
     """
-    mine = zone_current_boundary(zone=zone)
+    mine = mine if mine is not None else zone_current_boundary(zone=zone)
     if mine is None:
         return []
     core = g.from_geojson(mine.core)
     core_metric = g.to_metric(core)
     my_area = core_metric.area or mine.area_m2
-    qs = (
+    # The boxes alone pick the few candidates (from the index `boundary_current_bbox`); who may
+    # see them is checked on those few. Filtering by status in the same query lets SQLite start
+    # from every zone of that status instead (20 ms at 10,000 zones).
+    candidates = list(
         ZoneBoundary.objects.current()
         .exclude(zone=zone)
         .overlapping_bbox(core.bounds)
         .select_related("zone")
+        .defer("fringe")
+        .order_by()  # sorted below; ordering by zone would make SQLite scan every boundary
     )
     if user is not None:
-        qs = qs.filter(zone__in=Zone.objects.visible_to(user))
+        visible = set(
+            Zone.objects.visible_to(user)
+            .filter(pk__in=[b.zone_id for b in candidates])
+            .values_list("pk", flat=True)
+        )
     else:
-        qs = qs.filter(zone__status__in=PUBLIC)
+        visible = {b.zone_id for b in candidates if b.zone.status in PUBLIC}
+    qs = [b for b in candidates if b.zone_id in visible]
     results = []
     for b in qs:
         other = g.from_geojson(b.core)
@@ -377,17 +390,22 @@ def zones_overlapping(zone: Zone, *, user=None) -> list[ZoneOverlap]:
     return sorted(results, key=lambda r: (-r.overlap_m2, r.zone.name))
 
 
-def variations_conflicting_in_zone(zone: Zone) -> list[tuple[object, list]]:
+def variations_conflicting_in_zone(
+    zone: Zone, *, overlaps: list[ZoneOverlap] | None = None
+) -> list[tuple[object, list]]:
     """Active variations of this zone that conflict with active variations in overlapping zones.
 
     A conflict is the same standard rule varied in a zone that overlaps this one (see
     `sizes.variations.selectors.variation_conflicts`). Returns (variation, [conflicting
-    variations]) pairs, only for variations that have conflicts.
+    variations]) pairs, only for variations that have conflicts. `overlaps`: the zone's
+    `zones_overlapping`, when the caller has it already.
     """
     from sizes.variations.models import VariationStatus
     from sizes.variations.selectors import variations_conflicts_many, variations_public
 
-    overlapping = [o.zone.pk for o in zones_overlapping(zone)]
+    if overlaps is None:
+        overlaps = zones_overlapping(zone)
+    overlapping = [o.zone.pk for o in overlaps]
     if not overlapping:
         return []
     mine = list(variations_public(zone=zone, status=VariationStatus.ACTIVE).order_by("title"))

@@ -31,7 +31,7 @@ def map_settings() -> dict:
 
 def geo_zone_map(zone) -> dict:
     """The zone's current boundary for its page: map data and the text alternative."""
-    boundary = zone_current_boundary(zone=zone)
+    boundary = _current_boundary(zone)
     if boundary is None:
         return {"boundary": None, **map_settings()}
     points = zone_map_points(zone)
@@ -77,11 +77,20 @@ def zone_map_asset_areas(zone) -> list[tuple[str, dict]]:
     return [(a.name, a.area) for a in assets_visible_to(None, zone).order_by("pk") if a.area]
 
 
+def _current_boundary(zone):
+    """The zone's current boundary, read once per zone object while a page renders (the map
+    and the overlaps partials both need it)."""
+    if not hasattr(zone, "_geo_current_boundary"):
+        zone._geo_current_boundary = zone_current_boundary(zone=zone)
+    return zone._geo_current_boundary
+
+
 def geo_zone_overlaps(zone) -> dict:
     """Other zones this zone overlaps, and its active variations that conflict with theirs."""
+    overlaps = zones_overlapping(zone, mine=_current_boundary(zone))
     return {
-        "overlaps": zones_overlapping(zone),
-        "conflicts": variations_conflicting_in_zone(zone),
+        "overlaps": overlaps,
+        "conflicts": variations_conflicting_in_zone(zone, overlaps=overlaps),
     }
 
 

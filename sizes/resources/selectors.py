@@ -51,6 +51,10 @@ def _visible_q(user) -> Q:
 def records_visible_to(model, user, zone: Zone | None = None, *, organisation=None) -> QuerySet:
     """Records of `model` that `user` may see (`user=None`: the public), in one zone or all."""
     zones = Zone.objects.visible_to(user) if user is not None else Zone.objects.public()
+    if zone is not None:
+        # Only this zone's visibility matters: without this, SQLite lists every visible zone
+        # for each query (6 ms at 10,000 zones, eleven times on a zone's page).
+        zones = zones.filter(pk=zone.pk)
     qs = model.objects.filter(zone_id__in=zones.values("pk")).filter(_visible_q(user))
     if zone is not None:
         qs = qs.filter(zone=zone)

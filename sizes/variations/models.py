@@ -98,6 +98,9 @@ class Variation(models.Model):
 
     class Meta:
         ordering = ["zone", "subject", "title"]
+        # A zone's variations of one status (grades, overlaps): without it SQLite reads every
+        # active variation through the status index (70 ms at 100,000 variations).
+        indexes = [models.Index(fields=["zone", "status"], name="variation_zone_status")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Exists, OuterRef
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -80,11 +81,17 @@ def register(request):
     if zone_slug and zone is None:
         variations = variations.none()
     page = paginate(request, selectors.in_register_order(variations))
+    # EXISTS, not a join with DISTINCT: the join reads every variation (100,000 of them) to
+    # find the first 201 names.
     zones = selectors.filter_choices(
-        Zone.objects.public().filter(variations__isnull=False).distinct().order_by("name")
+        Zone.objects.public()
+        .filter(Exists(Variation.objects.filter(zone=OuterRef("pk"))))
+        .order_by("name")
     )
     partners = selectors.filter_choices(
-        Organisation.objects.filter(variations__isnull=False).distinct().order_by("name")
+        Organisation.objects.filter(
+            Exists(Variation.objects.filter(owner=OuterRef("pk")))
+        ).order_by("name")
     )
     return render(
         request,

@@ -18,7 +18,7 @@ from sizes.geo.services import zone_set_boundary
 from sizes.geo.tests.conftest import bng, declared_zone, seed_union
 from sizes.variations.models import Variation
 from sizes.zones.models import ZoneStatus
-from tests.factories import OrganisationFactory
+from tests.factories import OrganisationFactory, UserFactory
 
 # Inside Stirchley ward (core of the seed zone), and 120 m outside the seed zone's edge.
 CORE_POINT = (52.4300, -1.9250)
@@ -227,6 +227,17 @@ def test_zones_overlapping_both_ways(seed_zone, small_zone, geo_steward):
         method="point",
     )
     assert [o.zone for o in zones_overlapping(seed_zone)] == [small_zone]
+
+
+def test_zones_overlapping_leaves_out_drafts_except_for_who_may_see_them(
+    seed_zone, small_zone, geo_steward
+):
+    small_zone.status = ZoneStatus.DRAFT
+    small_zone.save()
+    assert zones_overlapping(seed_zone) == []
+    outsider = UserFactory(username="outsider")
+    assert zones_overlapping(seed_zone, user=outsider) == []
+    assert [o.zone for o in zones_overlapping(seed_zone, user=geo_steward)] == [small_zone]
 
 
 def test_conflicting_variations_shown_to_both_zones(client, seed_zone, small_zone):
