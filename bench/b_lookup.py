@@ -118,7 +118,7 @@ def measure(ctx: Context, dsn: str, n: int, n_points: int, repeats: int) -> dict
     out.update(_geopandas(outers, lons, lats, repeats))
 
     # --- PostGIS ---
-    out["postgis_load_s"] = load_postgis_zones(dsn, shapes)
+    out["postgis_load_s"] = load_postgis_zones(dsn, shapes, edges_bng=True)
     out["postgis_points_load_s"] = load_postgis_points(dsn, lons, lats)
     out.update(
         _postgis(dsn, lons, lats, n_single=min(n_points, 3000), repeats=1 if n >= 100_000 else 2)
@@ -194,13 +194,10 @@ def _postgis(dsn: str, lons, lats, *, n_single: int, repeats: int) -> dict:
     out = {}
     with psycopg.connect(dsn, autocommit=True, prepare_threshold=0) as conn:
         xs, ys = lons[:n_single].tolist(), lats[:n_single].tolist()
-        for key, sql in (("postgis_single", SINGLE_SQL), ("postgis_single_distance", None)):
-            if sql is None:
-                start = time.perf_counter()
-                conn.execute("ALTER TABLE zones ADD COLUMN IF NOT EXISTS edge_bng geometry")
-                conn.execute("UPDATE zones SET edge_bng = ST_Transform(ST_Boundary(core), 27700)")
-                out["postgis_edges_s"] = time.perf_counter() - start
-                sql = SINGLE_DISTANCE_SQL
+        for key, sql in (
+            ("postgis_single", SINGLE_SQL),
+            ("postgis_single_distance", SINGLE_DISTANCE_SQL),
+        ):
             for i in range(min(200, n_single)):  # warm the cache and the prepared statement
                 conn.execute(sql, (xs[i], ys[i])).fetchall()
             times = np.empty(n_single)
