@@ -4,6 +4,12 @@ from django.urls import include, path
 from sizes.api.api import api
 
 urlpatterns = [
+    # The API first: its requests (lookups above all) are then matched without trying every
+    # page's pattern; nothing else lives under api/v1/ (its catch-all answers 404 there).
+    # /api/v1/ also serves the SROI calculator and the zones' open-standard exports, as typed
+    # operations in the OpenAPI document (sizes/api/routers/outcomes.py and resources.py) over
+    # the same single implementations as the pages.
+    path("api/v1/", api.urls),
     path("", include("sizes.web.urls")),
     path("zones/", include("sizes.zones.urls")),
     path("organisations/", include("sizes.partners.urls")),
@@ -17,10 +23,6 @@ urlpatterns = [
     path("", include("sizes.outcomes.urls")),
     path("", include("sizes.geo.urls")),
     path("", include("sizes.engagement.urls")),
-    # /api/v1/ also serves the SROI calculator and the zones' open-standard exports, as typed
-    # operations in the OpenAPI document (sizes/api/routers/outcomes.py and resources.py) over
-    # the same single implementations as the pages.
-    path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
 

@@ -7,7 +7,7 @@ which calls `lookup_as_json`; so does `sizes lookup --json`.
 from http import HTTPStatus
 
 from django.http import JsonResponse
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 
 from sizes.core.errors import DomainError
 from sizes.geo.selectors import (
@@ -34,6 +34,22 @@ def problem(error: DomainError) -> JsonResponse:
     return JsonResponse(body, status=status, content_type="application/problem+json")
 
 
+_PLACEHOLDER = "9876543210"  # matches both <slug:> and <int:>
+
+
+def _url(name: str, arg) -> str:
+    """reverse(name, args=[arg]) for a slug or an id, from a pattern reversed once per URL
+    prefix (a lookup shows several links; reversing each cost more than finding the zones)."""
+    key = (get_script_prefix(), name)
+    pattern = _patterns.get(key)
+    if pattern is None:
+        pattern = _patterns[key] = reverse(name, args=[_PLACEHOLDER])
+    return pattern.replace(_PLACEHOLDER, str(arg), 1)
+
+
+_patterns: dict[tuple[str, str], str] = {}
+
+
 def _zone_json(item: ZoneAtPlace) -> dict:
     zone = item.zone
     return {
@@ -41,7 +57,7 @@ def _zone_json(item: ZoneAtPlace) -> dict:
             "id": zone.pk,
             "slug": zone.slug,
             "name": zone.name,
-            "url": reverse("zones:detail", args=[zone.slug]) if zone.slug else None,
+            "url": _url("zones:detail", zone.slug) if zone.slug else None,
         },
         "status": str(item.status),
         "membership": item.membership,
@@ -86,5 +102,5 @@ def _variation_json(item: VariationAtPlace) -> dict:
         "zone": v.zone.slug,
         "scope": v.scope,
         "near": item.near,
-        "url": reverse("variations:detail", args=[v.pk]),
+        "url": _url("variations:detail", v.pk),
     }

@@ -200,8 +200,18 @@ class GeoRevision(models.Model):
     @classmethod
     def current(cls) -> tuple[int, str]:
         """(number, stamp) of the current revision; (0, "") before any boundary exists."""
-        row = cls.objects.filter(pk=1).values_list("number", "stamp").first()
-        return (row[0], row[1]) if row else (0, "")
+        # Read before every lookup: one primary-key read, in plain SQL (through the ORM,
+        # building the query cost more than the rest of a lookup's reads together).
+        from django.db import connection
+
+        q = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {q('number')}, {q('stamp')} FROM {q(cls._meta.db_table)} WHERE id = %s",  # noqa: S608 - names from the model
+                [1],
+            )
+            row = cursor.fetchone()
+        return (int(row[0]), row[1]) if row else (0, "")
 
     @classmethod
     def bump(cls) -> None:

@@ -1,0 +1,176 @@
+"""The lookup's own reads (sizes/geo/selectors.py: plain SQL on indexed keys, issue 9): a fixed,
+small number of queries whatever is found, the same answer the ORM gives, and every change
+seen by the next lookup (nothing is cached between lookups but the geometry index)."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse, set_script_prefix
+
+from sizes.geo.api import _url
+from sizes.geo.geometry import geometry_from_point
+from sizes.geo.models import GeoRevision, Postcode, ZoneBoundary
+from sizes.geo.selectors import lookup_point, lookup_postcode
+from sizes.geo.services import zone_set_boundary
+from sizes.geo.tests.conftest import declared_zone
+from sizes.geo.tests.test_maps_overlaps_variations import CORE_POINT, variation
+from sizes.zones.models import Zone, ZoneStatus
+
+SQUARE_AROUND_CORE_POINT = {
+    "type": "Polygon",
+    "coordinates": [
+        [
+            [CORE_POINT[1] - 0.001, CORE_POINT[0] - 0.001],
+            [CORE_POINT[1] + 0.001, CORE_POINT[0] - 0.001],
+            [CORE_POINT[1] + 0.001, CORE_POINT[0] + 0.001],
+            [CORE_POINT[1] - 0.001, CORE_POINT[0] + 0.001],
+            [CORE_POINT[1] - 0.001, CORE_POINT[0] - 0.001],
+        ]
+    ],
+}
+SQUARE_ELSEWHERE = {
+    "type": "Polygon",
+    "coordinates": [
+        [[c[0] + 0.05, c[1]] for c in SQUARE_AROUND_CORE_POINT["coordinates"][0]],
+    ],
+}
+
+
+@pytest.fixture
+def two_zones(seed_zone, geo_steward):
+    """The seed zone and a small zone inside it around CORE_POINT, each with variations."""
+    small = declared_zone(geo_steward, name="Small", slug="small")
+    zone_set_boundary(
+        actor=geo_steward,
+        zone=small,
+        geometry=geometry_from_point(lat=CORE_POINT[0], lon=CORE_POINT[1], radius_m=300),
+        fringe_m=50,
+        method="point",
+    )
+    variation(seed_zone, "Whole zone change")
+    variation(seed_zone, "Core only change", scope="core", rule="Other rule")
+    variation(seed_zone, "Ended one", status="ended", rule="Third rule")
+    variation(small, "Small zone change", rule="Fourth rule")
+    return seed_zone, small
+
+
+def test_a_lookup_makes_three_queries_whatever_it_finds(two_zones):
+    lookup_point(*CORE_POINT)  # the index is built on the first lookup
+    with CaptureQueriesContext(connection) as queries:
+        result = lookup_point(*CORE_POINT)
+    assert len(result.in_force) == 2 and len(result.variations) == 3
+    # The revision check, the zones with their boundaries, their active variations.
+    assert len(queries) == 3, [q["sql"] for q in queries]
+
+
+def test_a_postcode_lookup_adds_one_query(two_zones):
+    Postcode.objects.create(postcode="B30 2ZZ", lat=CORE_POINT[0], lon=CORE_POINT[1])
+    lookup_postcode("b302zz")
+    with CaptureQueriesContext(connection) as queries:
+        result = lookup_postcode("b30 2zz")
+    assert result.postcode == "B30 2ZZ" and len(result.in_force) == 2
+    assert len(queries) == 4
+
+
+def test_the_api_lookup_makes_no_other_query(client, two_zones):
+    client.get("/api/v1/lookup", {"lat": CORE_POINT[0], "lon": CORE_POINT[1]})
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/api/v1/lookup", {"lat": CORE_POINT[0], "lon": CORE_POINT[1]})
+    assert response.status_code == 200
+    assert len(queries) == 3, [q["sql"] for q in queries]
+
+
+def test_the_answer_is_what_the_orm_reads(two_zones):
+    seed, small = two_zones
+    result = lookup_point(*CORE_POINT)
+    for item in result.in_force:
+        orm = Zone.objects.get(pk=item.zone.pk)
+        assert (item.zone.slug, item.zone.name, item.zone.status) == (
+            orm.slug,
+            orm.name,
+            orm.status,
+        )
+        # A field the lookup did not read is loaded when asked for, as with only().
+        assert item.zone.summary == orm.summary
+        boundary = ZoneBoundary.objects.get(pk=item.boundary.pk)
+        assert item.boundary.valid_from == boundary.valid_from
+        assert item.boundary.valid_from.tzinfo is not None
+        assert item.fringe_m == boundary.fringe_m
+    # Zone by zone (in the order the zones are listed), each zone's by title.
+    assert [(v.variation.zone.slug, v.variation.title) for v in result.variations] == [
+        ("small", "Small zone change"),
+        ("stirchley", "Core only change"),
+        ("stirchley", "Whole zone change"),
+    ]
+    for v in result.variations:
+        assert v.variation.owner.name == type(v.variation).objects.get(pk=v.variation.pk).owner.name
+
+
+def test_every_change_is_seen_by_the_next_lookup(two_zones):
+    seed, small = two_zones
+    [whole] = [
+        v.variation
+        for v in lookup_point(*CORE_POINT).variations
+        if v.variation.title == "Whole zone change"
+    ]
+    whole.owner.name = "Renamed council"
+    whole.owner.save()
+    result = lookup_point(*CORE_POINT)
+    assert "Renamed council" in [v.variation.owner.name for v in result.variations]
+
+    whole.status = "ended"
+    whole.save()
+    result = lookup_point(*CORE_POINT)
+    assert "Whole zone change" not in [v.variation.title for v in result.variations]
+    assert {i.zone.slug: i.active_variations for i in result.in_force} == {
+        "stirchley": 1,
+        "small": 1,
+    }
+
+    Zone.objects.filter(pk=small.pk).update(name="Renamed small", status=ZoneStatus.DISSOLVED)
+    result = lookup_point(*CORE_POINT)
+    assert [i.zone.slug for i in result.in_force] == ["stirchley"]
+    assert [i.zone.name for i in result.history] == ["Renamed small"]
+    # An ended zone's variations do not apply there any more.
+    assert "Small zone change" not in [v.variation.title for v in result.variations]
+
+
+def test_a_part_of_the_zone_variation_applies_only_in_its_area(seed_zone):
+    here = variation(seed_zone, "Here", scope="sub_area", rule="Rule A")
+    here.sub_area = SQUARE_AROUND_CORE_POINT
+    here.save()
+    there = variation(seed_zone, "There", scope="sub_area", rule="Rule B")
+    there.sub_area = SQUARE_ELSEWHERE
+    there.save()
+    result = lookup_point(*CORE_POINT)
+    assert [v.variation.title for v in result.variations] == ["Here"]
+    assert result.in_force[0].active_variations == 2
+
+
+def test_the_revision_is_read_in_one_query(seed_zone):
+    number, stamp = GeoRevision.current()
+    assert number >= 1 and len(stamp) == 32
+    GeoRevision.bump()
+    assert GeoRevision.current()[0] == number + 1
+    GeoRevision.objects.all().delete()
+    assert GeoRevision.current() == (0, "")
+
+
+@pytest.mark.parametrize("prefix", ["/", "/sizes/"])
+def test_links_are_what_reverse_gives(prefix):
+    set_script_prefix(prefix)
+    try:
+        assert _url("zones:detail", "stirchley") == reverse("zones:detail", args=["stirchley"])
+        assert _url("variations:detail", 12) == reverse("variations:detail", args=[12])
+        assert _url("zones:detail", "zone-9876543210") == reverse(
+            "zones:detail", args=["zone-9876543210"]
+        )
+    finally:
+        set_script_prefix("/")
+
+
+def test_a_lookup_on_a_past_date_still_works(two_zones):
+    result = lookup_point(*CORE_POINT, at=dt.date.today())
+    assert {i.zone.slug for i in result.in_force} == {"stirchley", "small"}
