@@ -58,10 +58,11 @@ FRINGE = "fringe"
 # Status of a zone's area (core or outer) in a run of cells: 0 outside, 1 wholly inside,
 # 2 the edge passes through (an exact test decides). A run's code is 3 * core + outer.
 _OUT, _IN, _EDGE = 0, 1, 2
+_CODES = 9  # run codes 0..8, packed with the zone's entry as entry * 9 + code
 # Cells are widened by this much (degrees, about 0.1 mm) when deciding whether an edge passes
 # through them, so floating-point rounding cannot put a boundary point in a "wholly" cell.
 EPS = 1e-9
-CELLS_ACROSS = 32
+CELLS_ACROSS = 24  # cells across a typical zone: 32 cost 10 MB more at 10,000 zones, no faster
 MAX_CELLS_PER_AXIS = 1 << 20
 CHUNK = 500  # zones per batch while marking edge cells (bounds the build's temporary memory)
 M_PER_DEG_LAT = 110_574.0
@@ -146,9 +147,11 @@ class ZoneIndex:
         # Cores' edges in the metric CRS, for distances: made on first use and kept (about
         # 4 KB a zone; reprojecting on every lookup would cost more than the lookup).
         self._core_edges_metric = np.full(len(cores), None, dtype=object)
-        # Per zone, a quadratic in (lon, lat) giving metric x and y near the zone, or None
-        # where it is not close enough (made with the edges, on first use; 14 floats a zone).
-        self._fit: dict[int, tuple[float, ...] | None] = {}
+        # Per zone, a quadratic in (lon, lat) giving metric x and y near the zone (14 numbers:
+        # the centre and six coefficients each), NaN until made (with the edges, on first use)
+        # and where it is not close enough. A plain array: 112 bytes a zone.
+        self._fit_table = np.full((len(cores), 14), np.nan)
+        self._fit_view = memoryview(self._fit_table.reshape(-1))
         self._metric = g._transformer(g.WGS84, g.metric_crs())
         self._build_grid()
         # Plain Python views for the single-point path: indexing a memoryview or a list gives
@@ -159,8 +162,7 @@ class ZoneIndex:
         self._boundary_list = self.boundary_ids.tolist()
         self._starts_view = memoryview(self._starts)
         self._offsets_view = memoryview(self._offsets)
-        self._entry_view = memoryview(self._entry)
-        self._code_view = memoryview(self._code)
+        self._row_view = memoryview(self._rows)
         _release_free_memory()
 
     def __len__(self) -> int:
@@ -173,8 +175,7 @@ class ZoneIndex:
         if n == 0:
             self._starts = np.zeros(1, dtype=np.int64)
             self._offsets = np.zeros(2, dtype=np.int64)
-            self._entry = np.zeros(0, dtype=np.int32)
-            self._code = np.zeros(0, dtype=np.int8)
+            self._rows = np.zeros(0, dtype=np.int32)
             self.x0 = self.y0 = 0.0
             self.sx = self.sy = 1.0
             self.width = self.height = 1
@@ -220,8 +221,8 @@ class ZoneIndex:
         # Keys fit 32 bits unless the grid is huge (zones spread over a continent).
         self._starts = starts.astype(np.int32) if starts[-1] < 2**31 - 1 else starts
         self._offsets = np.searchsorted(seg, np.arange(len(starts) + 1)).astype(np.int32)
-        self._entry = entry
-        self._code = code
+        # One int32 per (interval, zone): the zone's entry and its run code together.
+        self._rows = (entry.astype(np.int32) * _CODES + code).astype(np.int32)
 
     def _cell(self, x, y):
         """The grid column and row of points (arrays or floats), the same formula everywhere."""
@@ -324,10 +325,9 @@ class ZoneIndex:
         if m < 0:
             return []
         found = []
-        codes, entries = self._code_view, self._entry_view
+        rows = self._row_view
         for r in range(self._offsets_view[m], self._offsets_view[m + 1]):
-            entry = entries[r]
-            code = codes[r]
+            entry, code = divmod(rows[r], _CODES)
             if code % 3 == _EDGE and not _intersects_xy(self._outer_list[entry], lon, lat):
                 continue
             core = code // 3
@@ -363,10 +363,11 @@ class ZoneIndex:
     def _project(self, entry: int, lon: float, lat: float) -> tuple[float, float]:
         """The point in the metric CRS, by the zone's fitted quadratic where it has one (call
         after `_prepare_distance(entry)`)."""
-        fit = self._fit[entry]
-        if fit is None:
+        lon0, lat0, x0, x1, x2, x3, x4, x5, y0, y1, y2, y3, y4, y5 = self._fit_view[
+            14 * entry : 14 * entry + 14
+        ].tolist()
+        if lon0 != lon0:  # NaN: no close fit for this zone
             return self._metric.transform(lon, lat)
-        lon0, lat0, x0, x1, x2, x3, x4, x5, y0, y1, y2, y3, y4, y5 = fit
         u, v = lon - lon0, lat - lat0
         uu, uv, vv = u * u, u * v, v * v
         return (
@@ -403,13 +404,18 @@ class ZoneIndex:
             error = np.hypot(*(design @ coef - metric).T)
             if float(error.max()) <= FIT_TOLERANCE_M:
                 fit = (lon0, lat0, *coef[:, 0].tolist(), *coef[:, 1].tolist())
-        self._fit[entry] = fit
+        if fit is not None:
+            self._fit_table[entry] = fit
         self._core_edges_metric[entry] = edges
         return edges
 
     def distances_ready(self) -> int:
         """How many zones have their edge in metres kept (benchmarks)."""
-        return len(self._fit)
+        return sum(edge is not None for edge in self._core_edges_metric)
+
+    def fitted(self, entry: int) -> bool:
+        """Whether the zone's points are projected by its quadratic (else by pyproj)."""
+        return not np.isnan(self._fit_table[entry, 0])
 
     def query_many(self, lons, lats) -> Matches:
         """Every (point, boundary) pair where the boundary's core or fringe covers the point."""
@@ -430,8 +436,7 @@ class ZoneIndex:
         count = np.where(ok, self._offsets[m + 1] - start, 0)
         point = np.repeat(np.arange(len(x)), count)
         r = np.repeat(start, count) + _expand(np.zeros(len(x), dtype=np.int64), count)
-        entry = self._entry[r]
-        code = self._code[r]
+        entry, code = np.divmod(self._rows[r], _CODES)
         hit = np.ones(len(r), dtype=bool)
         test = np.flatnonzero(code % 3 == _EDGE)
         if len(test):
@@ -447,21 +452,16 @@ class ZoneIndex:
 
     def stats(self) -> dict:
         """Sizes of the grid (for benchmarks and curiosity)."""
+        code = self._rows % _CODES
         return {
             "zones": len(self),
             "cell_m": round(self.sy * M_PER_DEG_LAT, 1),
             "grid": [self.width, self.height],
             "intervals": len(self._starts),
-            "rows": len(self._entry),
-            "edge_rows": int(((self._code % 3 == _EDGE) | (self._code // 3 == _EDGE)).sum()),
+            "rows": len(self._rows),
+            "edge_rows": int(((code % 3 == _EDGE) | (code // 3 == _EDGE)).sum()),
             "grid_mb": round(
-                (
-                    self._starts.nbytes
-                    + self._offsets.nbytes
-                    + self._entry.nbytes
-                    + self._code.nbytes
-                )
-                / 2**20,
+                (self._starts.nbytes + self._offsets.nbytes + self._rows.nbytes) / 2**20,
                 1,
             ),
         }

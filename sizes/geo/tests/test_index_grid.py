@@ -194,7 +194,8 @@ def test_without_a_close_fit_each_point_is_projected_by_pyproj(monkeypatch):
         range(100, 100 + len(cores)), range(len(cores)), cores, outers
     )
     _compare_single_lookups(index, exact=True)
-    assert index._fit and all(fit is None for fit in index._fit.values())
+    assert index.distances_ready() > 0
+    assert not any(index.fitted(e) for e in range(len(cores)))
 
 
 def test_the_fitted_projection_is_pyproj_to_a_millimetre():
@@ -212,7 +213,7 @@ def test_the_fitted_projection_is_pyproj_to_a_millimetre():
             x, y = index._project(e, lon, lat)
             ex, ey = transformer.transform(lon, lat)
             assert math.hypot(x - ex, y - ey) < 0.001
-        fitted += index._fit[e] is not None
+        fitted += index.fitted(e)
     assert fitted >= len(outers) - 2  # only zones many kilometres across may fall back
 
 
