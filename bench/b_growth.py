@@ -1,19 +1,27 @@
 """Growth (issue 9, item 6): how lookup cost and memory grow with the number of zones.
 
-For 1,000, 10,000 and 100,000 zones, a fresh Python process set up like an app worker
-(Django configured, every URL module imported) reads the zones, builds the index and answers
-20,000 single lookups (with distances) and a batch of 100,000 points. Its memory before and
-after the index is built is read from /proc (resident set size).
+For 1,000 and 10,000 zones, a fresh Python process set up like an app worker (Django
+configured, every URL module imported) reads the zones, builds the index and answers 20,000
+single lookups (with distances) and a batch of 100,000 points. Its memory before and after the
+index is built is read from /proc (resident set size).
+
+How latency grows from 1,000 to 100,000 zones is read from the point-lookup benchmark's
+results of the same run (the same zones, points and code, measured at 100, 1,000, 10,000 and
+100,000 zones), so the 100,000-zone index is not built twice: `bench.run` runs `lookup` before
+`growth`. Without those results (growth run alone) the worker-like processes cover 100,000
+zones too.
 """
 
 from __future__ import annotations
 
 import gc
+import json
 import time
 
 import numpy as np
 
 from bench.common import (
+    RESULTS,
     Context,
     cached_query_points,
     cached_zone_shapes,
@@ -32,8 +40,23 @@ SIZES_FULL = [1_000, 10_000, 100_000]
 SIZES_QUICK = [100, 1_000]
 
 
+def lookup_rows(ctx: Context) -> list[dict]:
+    """The point-lookup benchmark's rows from this run (same seed and size), if it ran."""
+    path = RESULTS / "lookup.json"
+    if not path.exists():
+        return []
+    doc = json.loads(path.read_text())
+    if doc.get("seed") != ctx.seed or doc.get("quick") != ctx.quick:
+        return []
+    return doc["result"]["by_zones"]
+
+
 def run(ctx: Context) -> dict:
     sizes = ctx.zone_counts(SIZES_QUICK if ctx.quick else SIZES_FULL)
+    from_lookup = lookup_rows(ctx)
+    if len(from_lookup) >= 2:
+        wanted = {r["zones"] for r in from_lookup}
+        sizes = [n for n in sizes if n <= 10_000 or n not in wanted] or sizes[:1]
     n_points = 20_000 if ctx.quick else 100_000
     rows = []
     for n in sizes:
@@ -45,11 +68,29 @@ def run(ctx: Context) -> dict:
         points = ctx.workdir / f"points-growth-{n_points}-{n}-{ctx.seed}.npy"
         res, peak = run_child("bench.b_growth", "child", str(shapes_path(ctx, n)), str(points))
         rows.append({**res, "zones": n, "peak_rss_mb": peak})
-    first, last = rows[0], rows[-1]
     out = {"points": n_points, "by_zones": rows}
-    out["single_growth"] = last["single"]["p50"] / first["single"]["p50"]
-    out["batch_growth"] = last["batch_per_point_s"] / first["batch_per_point_s"]
-    at10k = next((r for r in rows if r["zones"] == 10_000), last)
+    at10k = next((r for r in rows if r["zones"] == 10_000), rows[-1])
+    if len(from_lookup) >= 2:
+        # Latency growth over the lookup benchmark's sizes from 1,000 zones up.
+        series = [r for r in from_lookup if r["zones"] >= 1_000]
+        series = series if len(series) >= 2 else from_lookup
+        out["from_lookup"] = [
+            {
+                "zones": r["zones"],
+                "single_p50_s": r["sizes_single"]["p50"],
+                "membership_p50_s": r["sizes_single_membership"]["p50"],
+                "batch_per_point_s": r["sizes_batch_s"] / r.get("points", 100_000),
+            }
+            for r in series
+        ]
+        first, last = out["from_lookup"][0], out["from_lookup"][-1]
+        out["single_growth"] = last["single_p50_s"] / first["single_p50_s"]
+        out["membership_growth"] = last["membership_p50_s"] / first["membership_p50_s"]
+        out["batch_growth"] = last["batch_per_point_s"] / first["batch_per_point_s"]
+    else:
+        first, last = rows[0], rows[-1]
+        out["single_growth"] = last["single"]["p50"] / first["single"]["p50"]
+        out["batch_growth"] = last["batch_per_point_s"] / first["batch_per_point_s"]
     span = f"{first['zones']:,} → {last['zones']:,} zones"
     out["targets"] = [
         target_row(
@@ -134,28 +175,55 @@ def render(result: dict) -> str:
                 f"{r['rss_before_mb']:.0f} → {r['rss_after_mb']:.0f} MB",
             ]
         )
-    return "\n".join(
-        [
-            "## Growth",
+    lines = [
+        "## Growth",
+        "",
+        f"From the smallest to the largest size the single-lookup p50 (with distances) grew "
+        f"**{result['single_growth']:.2f}×** and the batch cost per point "
+        f"**{result['batch_growth']:.2f}×**.",
+    ]
+    if result.get("from_lookup"):
+        lines += [
             "",
-            f"Single lookups (with distance) on 20,000 points and a batch of "
-            f"{result['points']:,} points, in a fresh worker-like process per size. "
-            f"From the smallest to the largest size the single-lookup p50 grew "
-            f"**{result['single_growth']:.2f}×** and the batch cost per point "
-            f"**{result['batch_growth']:.2f}×**.",
+            "Latency by number of zones, from the point-lookup benchmark above (same zones, "
+            "points and code):",
             "",
             md_table(
                 [
                     "zones",
-                    "single p50",
-                    "p95",
-                    "p99",
+                    "single p50, membership",
+                    "single p50, with distance",
                     "batch, per point",
-                    "index build",
-                    "grid arrays",
-                    "worker memory (before → after the index)",
                 ],
-                rows,
+                [
+                    [
+                        f"{r['zones']:,}",
+                        fmt_ms(r["membership_p50_s"]),
+                        fmt_ms(r["single_p50_s"]),
+                        f"{r['batch_per_point_s'] * 1e6:.2f} µs",
+                    ]
+                    for r in result["from_lookup"]
+                ],
             ),
         ]
-    )
+    lines += [
+        "",
+        f"A fresh worker-like process per size: Django set up with every URL module imported, "
+        f"then the index built and 20,000 single lookups (with distance) and a batch of "
+        f"{result['points']:,} points answered; memory is its resident set size.",
+        "",
+        md_table(
+            [
+                "zones",
+                "single p50",
+                "p95",
+                "p99",
+                "batch, per point",
+                "index build",
+                "grid arrays",
+                "worker memory (before → after the index)",
+            ],
+            rows,
+        ),
+    ]
+    return "\n".join(lines)

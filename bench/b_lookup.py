@@ -56,6 +56,8 @@ def run(ctx: Context) -> dict:
             print(f"   lookup: {n:,} zones", flush=True)
             rows.append(measure(ctx, dsn, n, n_points, repeats))
             gc.collect()
+    for row in rows:
+        row["points"] = n_points
     result = {"points": n_points, "repeats": repeats, "by_zones": rows}
     result["targets"] = targets(rows)
     return result
