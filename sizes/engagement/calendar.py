@@ -1,12 +1,17 @@
 """Meetings as iCalendar: one file per meeting, and a hook that adds a zone's meetings to the
 zone's calendar feed (`sizes.web.feeds.calendar_build`)."""
 
-import datetime as dt
+from __future__ import annotations
 
-import icalendar
+import datetime as dt
+from typing import TYPE_CHECKING
+
 from django.urls import reverse
 
 from sizes.engagement.models import Meeting
+
+if TYPE_CHECKING:
+    import icalendar
 
 PRODID = "-//SIZes//Social Innovation Zones//EN"
 
@@ -14,6 +19,8 @@ PRODID = "-//SIZes//Social Innovation Zones//EN"
 def meeting_event(meeting: Meeting, *, domain: str, absolute) -> icalendar.Event:
     """One VEVENT for a meeting; `absolute(path)` makes a full URL."""
     url = absolute(reverse("engagement:meeting", args=[meeting.pk]))
+    import icalendar  # only for calendar feeds: kept out of every worker's memory
+
     event = icalendar.Event()
     event.add("uid", f"meeting-{meeting.pk}@{domain}")
     event.add("dtstamp", meeting.updated_at.astimezone(dt.UTC))
@@ -31,6 +38,8 @@ def meeting_event(meeting: Meeting, *, domain: str, absolute) -> icalendar.Event
 
 
 def meeting_calendar(meeting: Meeting, *, domain: str, absolute) -> icalendar.Calendar:
+    import icalendar
+
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")

@@ -13,7 +13,6 @@ import csv
 import io
 from dataclasses import dataclass, field
 
-from charset_normalizer import from_bytes
 from django.conf import settings
 from django.db import transaction
 
@@ -91,6 +90,8 @@ def decode(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        from charset_normalizer import from_bytes  # only when a file is imported
+
         best = from_bytes(data).best()
         guess = best.encoding if best else "an unknown encoding"
         raise DomainError(

@@ -23,7 +23,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from sizes.variations.report import AccountabilityReport, VariationLine
+from sizes.variations.report import AccountabilityReport, variation_rows
 
 _styles = getSampleStyleSheet()
 BODY = ParagraphStyle("body", parent=_styles["BodyText"], fontSize=9.5, leading=12)
@@ -59,27 +59,6 @@ def _table(rows: list[tuple[str, str]]) -> Table:
         )
     )
     return table
-
-
-def variation_rows(line: VariationLine) -> list[tuple[str, str]]:
-    """The facts shown for one variation, in order (shared by the PDF and the tests)."""
-    v = line.variation
-    outcomes = "\n".join(f"{o.title}: {o.latest}" for o in line.outcomes) or "None linked"
-    rule = v.standard_rule + (f" ({v.standard_rule_url})" if v.standard_rule_url else "")
-    return [
-        ("Owner", line.owner),
-        ("Status", line.status),
-        ("Accountable leader", line.leader),
-        ("What is different", v.difference),
-        ("Standard rule", rule),
-        ("Why", v.reason),
-        ("Linked outcomes (latest figures)", outcomes),
-        ("Applies to", v.applies_to),
-        ("What stays guaranteed", v.guaranteed),
-        ("Cap", v.cap or "No cap"),
-        ("Where", v.get_scope_display()),
-        ("Dates", line.dates + (f" Ended: {v.end_reason}" if v.end_reason else "")),
-    ]
 
 
 def _footer(canvas, doc, *, title: str) -> None:

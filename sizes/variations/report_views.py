@@ -8,8 +8,8 @@ from sizes.variations.report import (
     accountability_report_for_ward,
     accountability_report_for_zone,
     report_period_parse,
+    variation_rows,
 )
-from sizes.variations.report_pdf import report_pdf, variation_rows
 
 
 def _period(request):
@@ -18,6 +18,9 @@ def _period(request):
 
 def _respond(request, report, *, filename: str, as_pdf: bool):
     if as_pdf:
+        # reportlab only here: a worker that never makes a PDF does not carry it (issue 9).
+        from sizes.variations.report_pdf import report_pdf
+
         response = HttpResponse(report_pdf(report), content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="{filename}"'
         return response

@@ -13,8 +13,8 @@ accountable leader a partner names publicly for each variation.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
-import icalendar
 from django.contrib.syndication.views import Feed
 from django.http import HttpResponse
 from django.urls import reverse
@@ -26,6 +26,9 @@ from sizes.audit.models import AuditEvent
 from sizes.audit.selectors import history_entries, public_zone_get
 from sizes.variations.models import Variation, VariationStatus
 from sizes.zones.models import IN_FORCE, PUBLIC, Zone
+
+if TYPE_CHECKING:
+    import icalendar
 
 FEED_ACTIONS = (
     "zone.declared",
@@ -187,6 +190,8 @@ def _stamp(value: dt.datetime | None) -> dt.datetime:
 
 
 def _day_event(*, uid: str, day: dt.date, summary: str, description: str, url: str, stamp):
+    import icalendar  # only for calendar feeds: kept out of every worker's memory
+
     event = icalendar.Event()
     event.add("uid", uid)
     event.add("dtstamp", _stamp(stamp))
@@ -208,6 +213,8 @@ def calendar_build(*, request, zones) -> icalendar.Calendar:
     """Review dates of zones in force and start/end dates of their variations, as iCalendar."""
     domain = _uid_domain(request)
     zones = list(zones)
+    import icalendar
+
     cal = icalendar.Calendar()
     cal.add("prodid", "-//SIZes//Social Innovation Zones//EN")
     cal.add("version", "2.0")
