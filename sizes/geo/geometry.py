@@ -18,6 +18,7 @@ raises `GeometryError` with a specific code (see `CODES`).
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -110,7 +111,20 @@ def normalise_crs(crs: str | None) -> str | None:
     """'EPSG:27700', 'epsg:27700', '27700' or an OGC URN → 'EPSG:27700'; None stays None.
 
     Only EPSG codes (and OGC CRS84) are accepted; anything else raises `crs_unsupported`.
+    Answers for text are remembered (pyproj takes a millisecond to look a code up, and an
+    import asks once per feature).
     """
+    if isinstance(crs, str):
+        return _normalise_crs_text(crs)
+    return _normalise_crs(crs)
+
+
+@lru_cache(maxsize=64)
+def _normalise_crs_text(crs: str) -> str | None:
+    return _normalise_crs(crs)
+
+
+def _normalise_crs(crs) -> str | None:
     if crs is None or str(crs).strip() == "":
         return None
     text = str(crs).strip()
@@ -187,13 +201,39 @@ def _position(value, where: str) -> tuple[float, float]:
     return x, y
 
 
-def _ring(value, where: str) -> list[tuple[float, float]]:
+def _fast_positions(value) -> np.ndarray | None:
+    """A list of positions as an (n, 2) float array when every position is certainly one
+    `_position` accepts (two or more finite numbers, no booleans); else None, and the caller
+    checks them one by one for the exact message. numpy converts the whole list in C, so a
+    large file is not checked number by number in Python."""
+    try:
+        arr = np.array(value)
+    except (ValueError, TypeError, OverflowError):  # ragged, or not numbers
+        return None
+    if arr.ndim != 2 or arr.shape[1] < 2 or arr.dtype.kind not in "fiu":
+        return None  # strings, None, nesting, integers too large for int64 (object dtype)
+    arr = arr[:, :2].astype(float)
+    if not np.isfinite(arr).all():
+        return None
+    # JSON true/false arrive as Python bools, which numpy turns into 1 and 0: look at the
+    # original values only where a coordinate is exactly 0 or 1.
+    for i in np.flatnonzero(((arr == 0) | (arr == 1)).any(axis=1)):
+        if any(isinstance(v, bool) for v in value[i][:2]):
+            return None
+    return arr
+
+
+def _ring(value, where: str) -> np.ndarray:
+    """A ring's positions as an (n, 2) float array, closed, with three distinct corners."""
     if not isinstance(value, list | tuple):
         raise GeometryError("coordinates_invalid", f"{where} must be a list of positions.")
-    points = [_position(p, f"{where}, position {i + 1}") for i, p in enumerate(value)]
-    if points and points[0] != points[-1]:
-        points.append(points[0])  # be forgiving: close an open ring
-    if len(set(points)) < 3:
+    points = _fast_positions(value)
+    if points is None:
+        checked = [_position(p, f"{where}, position {i + 1}") for i, p in enumerate(value)]
+        points = np.array(checked, dtype=float).reshape(-1, 2)
+    if len(points) and (points[0] != points[-1]).any():
+        points = np.vstack([points, points[:1]])  # be forgiving: close an open ring
+    if not _three_distinct(points):
         raise GeometryError(
             "geometry_zero_area",
             f"{where} has fewer than three distinct corners, so it encloses no area.",
@@ -201,7 +241,19 @@ def _ring(value, where: str) -> list[tuple[float, float]]:
     return points
 
 
-def _polygon_rings(value, where: str) -> list[list[tuple[float, float]]]:
+def _three_distinct(points: np.ndarray) -> bool:
+    """Whether at least three of the positions differ (compared as numbers: -0.0 == 0.0)."""
+    if len(points) < 3:
+        return False
+    first = points[0]
+    other = (points != first).any(axis=1)
+    if not other.any():
+        return False
+    second = points[int(np.argmax(other))]
+    return bool((other & (points != second).any(axis=1)).any())
+
+
+def _polygon_rings(value, where: str) -> list[np.ndarray]:
     if not isinstance(value, list | tuple) or not value:
         raise GeometryError(
             "coordinates_invalid", f"{where} must be a list of rings (an outline, then holes)."
@@ -216,9 +268,7 @@ def _polygon_rings(value, where: str) -> list[list[tuple[float, float]]]:
 MAX_COLLECTION_DEPTH = 8
 
 
-def _polygons_from_geometry(
-    obj, where: str, depth: int = 0
-) -> list[list[list[tuple[float, float]]]]:
+def _polygons_from_geometry(obj, where: str, depth: int = 0) -> list[list[np.ndarray]]:
     """The polygons (each a list of rings) in one GeoJSON geometry object."""
     if not isinstance(obj, dict) or "type" not in obj:
         raise GeometryError("geojson_invalid", f"{where} is not a GeoJSON geometry.")
@@ -255,7 +305,7 @@ def _polygons_from_geometry(
     return [_polygon_rings(p, f"{where}, polygon {i + 1}") for i, p in enumerate(coords)]
 
 
-def _collect_polygons(obj) -> list[list[list[tuple[float, float]]]]:
+def _collect_polygons(obj) -> list[list[np.ndarray]]:
     if not isinstance(obj, dict):
         raise GeometryError(
             "geojson_invalid",
@@ -439,7 +489,7 @@ def geometry_from_geojson(data: str | bytes | dict, *, crs: str | None = None) -
             f"The boundary has {count:,} vertices; the most accepted is {max_vertices():,}. "
             "Simplify it and try again.",
         )
-    coords = np.array([pt for rings in polygons for ring in rings for pt in ring], dtype=float)
+    coords = np.concatenate([ring for rings in polygons for ring in rings])
     _check_range(coords, crs)
     shapes = [Polygon(rings[0], rings[1:]) for rings in polygons]
     geom = shapes[0] if len(shapes) == 1 else MultiPolygon(shapes)
@@ -454,8 +504,38 @@ def geometry_from_geojson(data: str | bytes | dict, *, crs: str | None = None) -
 
 
 def to_geojson(geom: BaseGeometry) -> dict:
-    """A shapely geometry as a GeoJSON dict with lists and coordinates rounded to 6 dp."""
+    """A shapely geometry as a GeoJSON dict with lists and coordinates rounded to 6 dp.
+
+    Polygons and multipolygons (every boundary) are rounded all at once with numpy, to the
+    same values Python's `round(x, 6)` gives; anything else goes through `_round`.
+    """
+    if isinstance(geom, Polygon | MultiPolygon) and not geom.is_empty:
+        kind, coords, offsets = shapely.to_ragged_array([geom])
+        pairs = _round_array(coords).tolist()
+        rings = [pairs[a:b] for a, b in itertools.pairwise(offsets[0].tolist())]
+        polygons = [rings[a:b] for a, b in itertools.pairwise(offsets[1].tolist())]
+        if isinstance(geom, Polygon):
+            return {"type": "Polygon", "coordinates": polygons[0]}
+        return {"type": "MultiPolygon", "coordinates": polygons}
     return _round(shapely.geometry.mapping(geom))
+
+
+def _round_array(values: np.ndarray) -> np.ndarray:
+    """`round(float(v), PRECISION)` for every value of a float array, vectorised.
+
+    numpy rounds `v * 10**6` to an integer and divides, which is what Python's correctly
+    rounded `round` gives except when `v * 10**6` lies within a rounding error of a half (or
+    is too large for that to be exact); those few values are rounded by Python.
+    """
+    values = np.asarray(values, dtype=float)
+    out = np.round(values, PRECISION)
+    scaled = values * 10.0**PRECISION
+    doubtful = (np.abs(np.abs(scaled - np.floor(scaled)) - 0.5) < 1e-6) | ~(
+        np.abs(scaled) < 2.0**52
+    )
+    for index in zip(*np.nonzero(doubtful), strict=True):
+        out[index] = round(float(values[index]), PRECISION)
+    return out
 
 
 def _round(value):
