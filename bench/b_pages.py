@@ -7,7 +7,12 @@ indicators and measurements, reviews, lessons, pooled records). Each page is req
 Django's test client in one process (no network, no server: the cost of the application and
 the database alone), warmed once, then timed `repeats` times. The SQL query count of one
 request is recorded at each size: it must not change with the number of zones. For the map
-data the JSON size and its gzip-compressed size are recorded per zoom level.
+data the JSON size and its gzip-compressed size are recorded: the whole extent at zoom 8 (what
+the register map asks for when zoomed out on every zone) and a typical view at zoom 12 (the
+`bbox` the map sends: a 1,000 × 600 pixel view, padded by half on each side, at the middle of
+the zones). CPU time per request (`time.process_time`, the application and SQLite, not
+PostgreSQL's server) is recorded beside wall time: on a shared machine it is the steadier
+figure.
 """
 
 from __future__ import annotations
@@ -29,23 +34,38 @@ from bench.common import (
 SIZES_FULL = [1_000, 10_000]
 SIZES_QUICK = [200, 1_000]
 VARIATIONS_PER_ZONE = 10
-MAP_ZOOMS = [8, 12]
 TARGET_P95_S = 0.100
+# A 1,000 × 600 pixel map at zoom 12 near latitude 52.4°, padded by half its size on each side
+# as sizes/geo/static/geo/maps.js asks: degrees of longitude and latitude.
+VIEW_LON = 2 * 1000 * 360 / (256 * 2**12)
+VIEW_LAT = 2 * 600 * 360 / (256 * 2**12) * 0.61
 
 
-def _pages(slug: str) -> dict[str, str]:
+def _view_bbox() -> str:
+    """The zoom-12 view's bbox, centred on the zones in force."""
+    from sizes.geo import maps
+
+    maps.reset()
+    _, (w, s, e, n) = maps.zones_map_extent()
+    cx, cy = (w + e) / 2, (s + n) / 2
+    box = (cx - VIEW_LON / 2, cy - VIEW_LAT / 2, cx + VIEW_LON / 2, cy + VIEW_LAT / 2)
+    return ",".join(f"{x:.5f}" for x in box)
+
+
+def _pages(slug: str, bbox: str) -> dict[str, str]:
     return {
         "Zones register": "/zones/",
         "Zones register, last page": "/zones/?page=last",
         "Zone page": f"/zones/{slug}/",
         "Variations register": "/variations/",
-        **{f"Map data, zoom {z}": f"/zones/map.geojson?zoom={z}" for z in MAP_ZOOMS},
+        "Map data, zoom 8, every zone": "/zones/map.geojson?zoom=8",
+        "Map data, zoom 12, one view": f"/zones/map.geojson?zoom=12&bbox={bbox}",
     }
 
 
 def run(ctx: Context) -> dict:
     sizes = SIZES_QUICK if ctx.quick else SIZES_FULL
-    repeats = 5 if ctx.quick else 15
+    repeats = 5 if ctx.quick else 20
     backends = {}
     sqlite_path = ctx.workdir / "pages.sqlite3"
     for suffix in ("", "-wal", "-shm"):
@@ -110,7 +130,7 @@ def measure(sizes: list[int], repeats: int, seed: int) -> list[dict]:
         slug = Zone.objects.order_by("pk").values_list("slug", flat=True)[sizes[0] // 2]
         last_page = (n + 49) // 50
         pages = {}
-        for label, url in _pages(slug).items():
+        for label, url in _pages(slug, _view_bbox()).items():
             url = url.replace("page=last", f"page={last_page}")
             maps.reset()  # the first map request builds the simplified shapes: time it apart
             first_start = time.perf_counter()
@@ -118,10 +138,11 @@ def measure(sizes: list[int], repeats: int, seed: int) -> list[dict]:
             first_s = time.perf_counter() - first_start
             assert response.status_code == 200, (url, response.status_code)
             queries = _count_queries(connection, client.get, url)
-            times = []
+            times, cpu = [], []
             for _ in range(repeats):
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), time.process_time()
                 response = client.get(url)
+                cpu.append(time.process_time() - c0)
                 times.append(time.perf_counter() - t0)
             body = response.content
             pages[label] = {
@@ -130,6 +151,7 @@ def measure(sizes: list[int], repeats: int, seed: int) -> list[dict]:
                 "queries": queries,
                 "bytes": len(body),
                 "gzip_bytes": len(gzip.compress(body, 6)),
+                "cpu": percentiles(cpu),
                 **percentiles(times),
             }
         rows.append(
@@ -198,9 +220,13 @@ def render(result: dict) -> str:
         f"once, then timed {result['repeats']} times; {result['variations_per_zone']} "
         "variations per zone. “First” is the first request after the data changed (the map "
         "data then simplifies every boundary for that zoom; later requests use the cached "
-        "shapes until the geography changes). Queries: SQL queries for one request. The "
-        "registers are paginated (50 per page). Map sizes are the JSON body and its gzip "
-        "size (what a browser downloads with compression on).",
+        "shapes until the geography changes). CPU p95: processor time of the request in "
+        "this process (the application, and SQLite's work; not PostgreSQL's server), "
+        "steadier than wall time on a shared machine. Queries: SQL queries for one request. "
+        "The registers are paginated (50 per page). Map sizes are the JSON body and its "
+        "gzip size (what a browser downloads: the map data is sent compressed). The zoom 12 "
+        "map data is one view (a 1,000 × 600 pixel map, padded by half on each side, asked "
+        "for with `bbox=`), as the register map asks when many zones are in force.",
         "",
     ]
     for backend, rows in result["backends"].items():
@@ -214,6 +240,7 @@ def render(result: dict) -> str:
                         label,
                         fmt_ms(p["p50"]),
                         fmt_ms(p["p95"]),
+                        fmt_ms(p["cpu"]["p95"]) if "cpu" in p else "–",
                         fmt_ms(p["first_s"]),
                         p["queries"],
                         _kb(p["bytes"]),
@@ -222,15 +249,16 @@ def render(result: dict) -> str:
                 )
         lines.append(
             md_table(
-                ["Zones", "Page", "p50", "p95", "First", "Queries", "Size", "gzip"],
+                ["Zones", "Page", "p50", "p95", "CPU p95", "First", "Queries", "Size", "gzip"],
                 table,
             )
         )
         lines += [
             "",
-            "The all-zones map data sends every zone in force: its size grows with the number "
-            "of zones (there is no viewport filter yet), and the first request at a zoom level "
-            "after a boundary change simplifies every boundary in that process.",
+            "The map data for every zone grows with the number of zones (the register map asks "
+            "for it only when zoomed out, and with more than 300 zones in force asks for its "
+            "view alone); the first request at a zoom level after a boundary change "
+            "simplifies every boundary in that process.",
         ]
         fills = ", ".join(f"{r['zones']:,} zones in {r['fill_s']:.0f} s" for r in rows)
         lines += ["", f"Data generated by bulk insert: {fills} (cumulative sizes).", ""]
