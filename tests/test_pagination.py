@@ -77,3 +77,29 @@ def test_variation_filters_become_text_boxes_when_there_are_too_many(client, db,
     assert "1 variation<" in by_name and "Variation 1 in zone" in by_name
     by_partner = client.get("/variations/?partner=Bench+organisation+0").content.decode()
     assert "No variations match" not in by_partner
+
+
+def test_register_pages_keep_the_register_order(client, db):
+    """Each page's rows come in the queryset's order (the page is sorted by id, then loaded)."""
+    from sizes.zones.models import Zone
+
+    populate(n_zones=20, shapes=simple_shapes(20, 1, 0), variations_per_zone=4, rich=False)
+    # Names in the reverse of the order the rows were made: id order is not the register's.
+    for i, pk in enumerate(Zone.objects.order_by("pk").values_list("pk", flat=True)):
+        Zone.objects.filter(pk=pk).update(name=f"Zone {99 - i}")
+    expected = [
+        v.title
+        for v in variation_selectors.in_register_order(variation_selectors.variations_public())
+    ]
+    shown = []
+    for page in (1, 2):
+        body = client.get(f"/variations/?page={page}").content.decode()
+        shown += re.findall(r"Variation \d+ in zone \d+", body)
+    # Each title appears once in its row (a heading or link); keep the first of each.
+    assert list(dict.fromkeys(shown)) == expected
+    names = [z.name for z in Zone.objects.order_by("name")]
+    zones = re.findall(
+        r'<a class="govuk-link" href="/zones/[^"]+/">([^<]+)</a>',
+        client.get("/zones/").content.decode(),
+    )
+    assert zones == names[:PER_PAGE] or zones == names

@@ -87,11 +87,12 @@ def register(request):
         Zone.objects.public()
         .filter(Exists(Variation.objects.filter(zone=OuterRef("pk"))))
         .order_by("name")
+        .values_list("slug", "name", named=True)
     )
     partners = selectors.filter_choices(
-        Organisation.objects.filter(
-            Exists(Variation.objects.filter(owner=OuterRef("pk")))
-        ).order_by("name")
+        Organisation.objects.filter(Exists(Variation.objects.filter(owner=OuterRef("pk"))))
+        .order_by("name")
+        .values_list("slug", "name", named=True)
     )
     return render(
         request,
