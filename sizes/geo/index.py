@@ -305,8 +305,9 @@ class ZoneIndex:
                 key = ent[ok] * cells + (j0[ok] + dj).astype(np.int64) * self.width
                 key += (i0[ok] + di).astype(np.int64)
                 # Neighbouring pieces mostly fall in the same cell: drop repeats before sorting.
-                out.append(key[np.r_[True, key[1:] != key[:-1]]])
-        return _unique(np.concatenate(out))
+                if len(key):
+                    out.append(key[np.r_[True, key[1:] != key[:-1]]])
+        return _unique(np.concatenate(out)) if out else np.zeros(0, dtype=np.int64)
 
     # --- lookups -----------------------------------------------------------------------------
 

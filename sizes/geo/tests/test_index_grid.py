@@ -217,6 +217,21 @@ def test_the_fitted_projection_is_pyproj_to_a_millimetre():
     assert fitted >= len(outers) - 2  # only zones many kilometres across may fall back
 
 
+@pytest.mark.parametrize("size", [1e-6, 0.0005, 0.002, 0.01, 0.02, 0.05])
+def test_a_single_rectangular_zone(size):
+    # An upright rectangle: no piece of its edge crosses both a row and a column line, and
+    # the build must still work (it once failed on an empty set of such cells).
+    x, y = -1.9, 52.4
+    core = Polygon([(x, y), (x + size, y), (x + size, y + size), (x, y + size)])
+    outer = core.buffer(size * 0.37, join_style="mitre")  # an upright rectangle too
+    index = ZoneIndex.from_geometries([7], [1], [core], [outer])
+    inside = core.representative_point()
+    assert [(h.zone_id, h.membership) for h in index.query(lon=inside.x, lat=inside.y)] == [
+        (7, CORE)
+    ]
+    assert index.query(lon=-1.8, lat=52.5) == []
+
+
 def test_outside_the_grid_and_empty_index():
     assert grid_index().query(lon=10.0, lat=10.0) == []
     assert len(grid_index().query_many([10.0, -179.9], [10.0, 89.9])) == 0
