@@ -11,7 +11,8 @@ from __future__ import annotations
 import csv
 import json
 import math
-from collections.abc import Callable, Iterable
+import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -86,13 +87,14 @@ def import_boundaries(
     except OSError as exc:
         raise ImportFailed(f"Cannot read {path}: {exc.strerror}.", code="file_unreadable") from exc
     try:
-        data = json.loads(raw)
+        data = _load_json(raw)
     except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise ImportFailed(f"{path} is not valid JSON: {exc}.", code="geojson_malformed") from exc
+    del raw
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
         raise ImportFailed(f"{path} is not a GeoJSON FeatureCollection.", code="geojson_invalid")
     features = data.get("features")
-    if not isinstance(features, list) or not features:
+    if not isinstance(features, list | LazyFeatures) or not features:
         raise ImportFailed(f"{path} has no features.", code="geojson_invalid")
     try:
         crs = g.normalise_crs(crs) or g.normalise_crs(g._legacy_crs(data))
@@ -250,6 +252,89 @@ AREA_COLUMNS = (
     "max_lon",
     "max_lat",
 )
+
+
+_DECODER = json.JSONDecoder()  # what json.loads uses
+_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+class LazyFeatures(Sequence):
+    """The features of a FeatureCollection, each parsed from the file's text when asked for,
+    so that a 200 MB file is not held as Python objects all at once (which took ten times the
+    file's size in memory)."""
+
+    def __init__(self, text: str, starts: list[int]):
+        self.text, self.starts = text, starts
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        return _DECODER.raw_decode(self.text, self.starts[i])[0]
+
+
+def _load_json(raw: bytes):
+    """`json.loads(raw)`, except that an object's "features" array becomes `LazyFeatures`.
+
+    The text is read once here (each feature is parsed and dropped, to find where it ends) and
+    each feature again when it is used. Anything this reader does not follow, a syntax error
+    included, is left to `json.loads`, so the result and every error message are its own.
+    """
+    try:
+        text = raw.decode(json.detect_encoding(raw), "surrogatepass")
+        scanned = _scan_object(text)
+    except (ValueError, UnicodeDecodeError, RecursionError, IndexError):
+        scanned = None
+    return json.loads(raw) if scanned is None else scanned
+
+
+def _scan_object(text: str) -> dict | None:
+    def space(at: int) -> int:
+        return _SPACE.match(text, at).end()
+
+    pos = space(0)
+    if text[pos : pos + 1] != "{":
+        return None
+    out: dict = {}
+    pos = space(pos + 1)
+    if text[pos : pos + 1] == "}":
+        return out if space(pos + 1) == len(text) else None
+    while True:
+        if text[pos : pos + 1] != '"':
+            return None
+        key, pos = _DECODER.raw_decode(text, pos)
+        pos = space(pos)
+        if text[pos : pos + 1] != ":":
+            return None
+        pos = space(pos + 1)
+        if key == "features" and text[pos : pos + 1] == "[":
+            starts: list[int] = []
+            pos = space(pos + 1)
+            if text[pos : pos + 1] == "]":
+                pos += 1
+            else:
+                while True:
+                    starts.append(pos)
+                    _, pos = _DECODER.raw_decode(text, pos)
+                    pos = space(pos)
+                    mark = text[pos : pos + 1]
+                    pos = space(pos + 1)
+                    if mark == "]":
+                        break
+                    if mark != ",":
+                        return None
+            out[key] = LazyFeatures(text, starts)
+        else:
+            out[key], pos = _DECODER.raw_decode(text, pos)
+        pos = space(pos)
+        mark = text[pos : pos + 1]
+        pos = space(pos + 1)
+        if mark == "}":
+            return out if pos == len(text) else None
+        if mark != ",":
+            return None
 
 
 def _audit_import(action: str, object_type: str, report: ImportReport, **about) -> None:

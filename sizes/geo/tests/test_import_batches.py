@@ -4,6 +4,8 @@ rows and messages as row-by-row ones did, and a failure late in a big file store
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sizes.audit.models import AuditEvent
 from sizes.geo import importers
@@ -156,3 +158,80 @@ def test_stored_boundary_is_the_normalised_geometry_as_json():
         assert area.geometry == g.to_geojson(geom)
         assert (area.min_lon, area.min_lat, area.max_lon, area.max_lat) == geom.bounds
         assert area.area_m2 == round(g.area_m2(geom), 1)
+
+
+def _materialise(value):
+    if isinstance(value, importers.LazyFeatures):
+        return [_materialise(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _materialise(v) for k, v in value.items()}
+    return value
+
+
+def _same_as_json_loads(raw: bytes):
+    try:
+        expected = ("ok", json.loads(raw))
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        expected = ("error", type(exc), str(exc))
+    try:
+        got = ("ok", _materialise(importers._load_json(raw)))
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        got = ("error", type(exc), str(exc))
+    assert repr(got) == repr(expected)  # repr: NaN == NaN, -0.0 is not 0.0
+
+
+FEATURE = '{"type": "Feature", "properties": {"a": 1}, "geometry": null}'
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f'{{"type": "FeatureCollection", "features": [{FEATURE}, {FEATURE}]}}',
+        f' \n{{ "features" : [ {FEATURE} ] , "type":"FeatureCollection" }}\n ',
+        '{"features": [], "type": "FeatureCollection"}',
+        '{"features": [ ], "crs": {"properties": {"name": "EPSG:27700"}}}',
+        '{"features": {"no": "list"}}',
+        f'{{"features": [{FEATURE}], "features": [1, 2, 3]}}',  # the last one wins
+        f'{{"features": [1, 2], "features": [{FEATURE}]}}',
+        "{}",
+        "[]",
+        '"text"',
+        "",
+        "{",
+        '{"features": [',
+        f'{{"features": [{FEATURE},]}}',  # trailing comma
+        f'{{"features": [{FEATURE}] "type": 1}}',
+        f'{{"features": [{FEATURE}]}} extra',
+        f'{{"features": [{FEATURE}]}}{{}}',
+        '{"features": [NaN, Infinity, -0.0, 1e400]}',
+        '{"features": [{"a": "\\ud800"}]}',  # a lone surrogate, allowed by json.loads
+        '{"features": [' + "[" * 5000 + "]" * 5000 + "]}",  # too deep
+        "{features: []}",
+        '{"features" [1]}',
+    ],
+)
+def test_reading_a_feature_collection_is_json_loads(text):
+    for raw in (text.encode(), b"\xef\xbb\xbf" + text.encode(), text.encode("utf-16")):
+        _same_as_json_loads(raw)
+    _same_as_json_loads(b'{"features": [1, 2]}\xff')
+    _same_as_json_loads(b'{"features": ["\xff"]}')
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.floats() | st.integers() | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    members=st.dictionaries(st.sampled_from(["type", "features", "crs", "x"]), json_values),
+    features=st.lists(json_values, max_size=4),
+    cut=st.integers(0, 400),
+    spaces=st.sampled_from(["", " ", "\n\t "]),
+)
+def test_reading_any_feature_collection_is_json_loads(members, features, cut, spaces):
+    text = json.dumps({**members, "features": features}, indent=spaces and 1)
+    _same_as_json_loads(text.encode())
+    _same_as_json_loads(text[: len(text) - cut].encode())  # cut short: the same error
