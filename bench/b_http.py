@@ -8,7 +8,9 @@ The database is migrated and filled by `bench.pagedata.populate` with the benchm
 through thousands of different query URLs, so no answer is served from a cache. Each worker is
 warmed first (its lookup index is built on its first lookup). Latency percentiles come from
 wrk's own histogram; "errors" counts non-2xx answers and socket errors. The RSS of each app
-worker is read from /proc after the load.
+worker is read from /proc after the load, and the workers' CPU time (user + system, from
+/proc) over each run divided by its requests gives the app's own CPU cost a request: on a shared
+machine the latency depends on the other processes, that cost does not.
 
 wrk and the server share the machine's two cores, so the figures include the load generator's
 own CPU use.
@@ -144,6 +146,23 @@ def _worker_rss_mb(master_pid: int) -> list[float]:
     return sorted(out)
 
 
+def _worker_cpu_s(master_pid: int) -> float:
+    """CPU time (user + system) used so far by the app workers of this gunicorn master."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    for task in Path("/proc").iterdir():
+        if not task.name.isdigit():
+            continue
+        try:
+            stat = (task / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        if int(fields[1]) == master_pid:  # ppid
+            total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return total
+
+
 def _wrk(paths_file: Path, lua: Path, seconds: int) -> dict:
     cmd = [
         shutil.which("wrk") or "/usr/bin/wrk",
@@ -201,9 +220,15 @@ def serve_and_load(ctx: Context, database_url: str, n_zones: int, seconds: int) 
             paths_file.write_text("\n".join(paths) + "\n")
             # Warm both workers (each builds its lookup index on its first lookup).
             _wrk(paths_file, lua, warm)
+            cpu_before = _worker_cpu_s(server.pid)
             out[kind] = _wrk(paths_file, lua, seconds)
+            # The app's own CPU per request: what the latency is made of when the machine is
+            # not shared (wrk and other processes compete for the same cores).
+            cpu = _worker_cpu_s(server.pid) - cpu_before
+            out[kind]["worker_cpu_ms_per_request"] = 1000 * cpu / max(1, out[kind]["requests"])
             print(
-                f"   http {kind}: {out[kind]['rps']:,.0f}/s p99 {out[kind]['p99'] * 1000:.1f} ms",
+                f"   http {kind}: {out[kind]['rps']:,.0f}/s p99 {out[kind]['p99'] * 1000:.1f} ms, "
+                f"{out[kind]['worker_cpu_ms_per_request']:.2f} ms worker CPU a request",
                 flush=True,
             )
         out["worker_rss_mb"] = _worker_rss_mb(server.pid)
@@ -297,11 +322,13 @@ def render(result: dict) -> str:
                     fmt_ms(m["p99"]),
                     fmt_ms(m["max"]),
                     m["errors"],
+                    f"{m['worker_cpu_ms_per_request']:.2f} ms"
+                    if "worker_cpu_ms_per_request" in m
+                    else "",
                 ]
             )
-    lines.append(
-        md_table(["Database", "Query", "Requests/s", "p50", "p95", "p99", "max", "Errors"], table)
-    )
+    header = ["Database", "Query", "Requests/s", "p50", "p95", "p99", "max", "Errors"]
+    lines.append(md_table([*header, "App CPU a request"], table))
     lines += [
         "",
         "What limits it: a sync worker serves one request at a time, so with 32 connections on "
