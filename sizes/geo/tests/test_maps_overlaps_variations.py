@@ -407,3 +407,17 @@ def test_register_map_asks_for_the_view_only_when_many_zones(client, grid_zones,
     assert s == pytest.approx(min(b[1] for b in every), abs=1e-5)
     assert e == pytest.approx(max(b[2] for b in every), abs=1e-5)
     assert n == pytest.approx(max(b[3] for b in every), abs=1e-5)
+
+
+def test_register_map_shows_a_renamed_zone_at_once(client, grid_zones):
+    from sizes.zones.models import Zone
+
+    zone = Zone.objects.order_by("pk").first()
+    before = client.get("/zones/map.geojson").json()  # every feature's text now cached
+    Zone.objects.filter(pk=zone.pk).update(name="Renamed zone", status=ZoneStatus.REVIEW_DUE)
+    after = client.get("/zones/map.geojson").json()
+    renamed = [f["properties"] for f in after["features"] if f["properties"]["slug"] == zone.slug]
+    assert [(p["name"], p["status"]) for p in renamed] == [("Renamed zone", "review_due")] * 2
+    assert len(after["features"]) == len(before["features"])
+    others = [f for f in after["features"] if f["properties"]["slug"] != zone.slug]
+    assert others == [f for f in before["features"] if f["properties"]["slug"] != zone.slug]
