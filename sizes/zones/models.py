@@ -111,6 +111,9 @@ class Zone(models.Model):
 
     class Meta:
         ordering = ["name"]
+        # Lists in name order (the register, the variations register's zone filter) read the
+        # first names from the index instead of sorting every zone.
+        indexes = [models.Index(fields=["name"], name="zone_name")]
 
     def __str__(self) -> str:
         return self.name
