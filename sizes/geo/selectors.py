@@ -151,7 +151,7 @@ def lookup_point(lat, lon, at=None, *, postcode: str | None = None) -> PlaceLook
     result = PlaceLookup(lat=lat, lon=lon, at=day, postcode=postcode)
     if day is None:
         hits = current_index().query(lon=lon, lat=lat)
-        zones, boundaries = _zones_and_boundaries(hits) if hits else ({}, {})
+        zones, boundaries, variations = _current_reads(hits) if hits else ({}, {}, [])
         for hit in hits:
             zone = zones.get(hit.zone_id)
             if zone is None:
@@ -185,7 +185,7 @@ def lookup_point(lat, lon, at=None, *, postcode: str | None = None) -> PlaceLook
     result.in_force = _sort(result.in_force)
     result.proposed = _sort(result.proposed)
     result.history = _sort(result.history)
-    _add_variations(result)
+    _add_variations(result, variations if day is None else None)
     return result
 
 
@@ -242,62 +242,66 @@ def _instances(model, names: list[str], converters: list, rows) -> list:
 
 _ZONE_FIELDS = ["id", "slug", "name", "status"]
 _BOUNDARY_FIELDS = ["id", "zone_id", "fringe_m", "valid_from"]
-
-
-def _zones_and_boundaries(hits) -> tuple[dict, dict]:
-    """{zone id: Zone} and {boundary id: ZoneBoundary} for the index's hits, in one query.
-
-    Only the fields the answer shows are loaded (id, slug, name, status; fringe width and
-    start of the boundary); reading another one loads it, as with `only()`.
-    """
-    zcols, zconv = _select(Zone, _ZONE_FIELDS, "z")
-    bcols, bconv = _select(ZoneBoundary, _BOUNDARY_FIELDS, "b")
-    ids = sorted({h.boundary_id for h in hits})
-    q = connection.ops.quote_name
-    rows = _fetch(
-        ["SELECT", ", ".join(zcols + bcols), "FROM", q(Zone._meta.db_table), "z"],
-        ["JOIN", q(ZoneBoundary._meta.db_table), "b ON b.zone_id = z.id"],
-        ["WHERE b.id IN (", ", ".join(["%s"] * len(ids)), ")"],
-        params=ids,
-    )
-    n = len(zcols)
-    zones = {z.pk: z for z in _instances(Zone, _ZONE_FIELDS, zconv, [r[:n] for r in rows])}
-    boundaries = {
-        b.pk: b for b in _instances(ZoneBoundary, _BOUNDARY_FIELDS, bconv, [r[n:] for r in rows])
-    }
-    return zones, boundaries
-
-
 _VARIATION_FIELDS = ["id", "zone_id", "owner_id", "title", "scope", "sub_area", "status"]
 
 
-def _active_variations(zones: dict[int, Zone]) -> list:
-    """Active variations of these zones (those of public zones only), ordered by title and
-    id, with `zone` set and `owner` loaded with its name only; one query."""
+def _current_reads(hits) -> tuple[dict, dict, list]:
+    """For the index's hits, in one query: {zone id: Zone}, {boundary id: ZoneBoundary}, and
+    the active variations of those zones that are public, ordered by title and id (each with
+    `zone` set and `owner` loaded with its name only).
+
+    Only the fields the answer shows are loaded (a zone's id, slug, name and status; a
+    boundary's fringe width and start); reading another one loads it, as with `only()`.
+    """
     from sizes.partners.models import Organisation
     from sizes.variations.models import Variation, VariationStatus
 
-    public = {pk: z for pk, z in zones.items() if z.status in PUBLIC}
-    if not public:
-        return []
-    vcols, vconv = _select(Variation, _VARIATION_FIELDS, "v")
-    ocols, oconv = _select(Organisation, ["id", "name"], "o")
-    ids = sorted(public)
+    parts = [
+        (Zone, _ZONE_FIELDS, "z"),
+        (ZoneBoundary, _BOUNDARY_FIELDS, "b"),
+        (Variation, _VARIATION_FIELDS, "v"),
+        (Organisation, ["id", "name"], "o"),
+    ]
+    selects = [_select(model, names, alias) for model, names, alias in parts]
+    ids = sorted({h.boundary_id for h in hits})
     q = connection.ops.quote_name
     rows = _fetch(
-        ["SELECT", ", ".join(vcols + ocols), "FROM", q(Variation._meta.db_table), "v"],
-        ["JOIN", q(Organisation._meta.db_table), "o ON o.id = v.owner_id"],
-        ["WHERE v.status = %s AND v.zone_id IN (", ", ".join(["%s"] * len(ids)), ")"],
+        ["SELECT", ", ".join(c for columns, _ in selects for c in columns)],
+        ["FROM", q(Zone._meta.db_table), "z"],
+        ["JOIN", q(ZoneBoundary._meta.db_table), "b ON b.zone_id = z.id"],
+        ["LEFT JOIN", q(Variation._meta.db_table), "v ON v.zone_id = z.id AND v.status = %s"],
+        ["LEFT JOIN", q(Organisation._meta.db_table), "o ON o.id = v.owner_id"],
+        ["WHERE b.id IN (", ", ".join(["%s"] * len(ids)), ")"],
         ["ORDER BY v.title, v.id"],
         params=[VariationStatus.ACTIVE.value, *ids],
     )
-    n = len(vcols)
-    variations = _instances(Variation, _VARIATION_FIELDS, vconv, [r[:n] for r in rows])
-    owners = _instances(Organisation, ["id", "name"], oconv, [r[n:] for r in rows])
-    for v, owner in zip(variations, owners, strict=True):
-        v.zone = public[v.zone_id]
-        v.owner = owner
-    return variations
+    # Split each row into its four models' columns.
+    bounds, start = [], 0
+    for columns, _ in selects:
+        bounds.append((start, start + len(columns)))
+        start += len(columns)
+    (zs, ze), (bs, be), (vs, ve), (os_, oe) = bounds
+    zones, boundaries, variations = {}, {}, []
+    for row in rows:
+        zone_id, boundary_id, variation_id = row[zs], row[bs], row[vs]
+        if zone_id not in zones:
+            [zones[zone_id]] = _instances(Zone, _ZONE_FIELDS, selects[0][1], [row[zs:ze]])
+        if boundary_id not in boundaries:
+            [boundaries[boundary_id]] = _instances(
+                ZoneBoundary, _BOUNDARY_FIELDS, selects[1][1], [row[bs:be]]
+            )
+        zone = zones[zone_id]
+        if variation_id is None or zone.status not in PUBLIC:
+            continue
+        [v] = _instances(Variation, _VARIATION_FIELDS, selects[2][1], [row[vs:ve]])
+        [v.owner] = _instances(Organisation, ["id", "name"], selects[3][1], [row[os_:oe]])
+        v.zone = zone
+        variations.append(v)
+    # A zone with two current boundaries (never, but not excluded by the schema) would list
+    # its variations twice.
+    seen: set[int] = set()
+    variations = [v for v in variations if not (v.pk in seen or seen.add(v.pk))]
+    return zones, boundaries, variations
 
 
 def _applies_at(variation, item: ZoneAtPlace, *, lon: float, lat: float) -> bool:
@@ -320,7 +324,7 @@ def _applies_at(variation, item: ZoneAtPlace, *, lon: float, lat: float) -> bool
     return True
 
 
-def _add_variations(result: PlaceLookup) -> None:
+def _add_variations(result: PlaceLookup, current: list | None) -> None:
     """Fill in each zone's active-variation count and the variations that apply at the place.
 
     Today: variations active now. With `at=`: those active at the end of that day.
@@ -331,8 +335,8 @@ def _add_variations(result: PlaceLookup) -> None:
     if not items:
         return
     by_zone: dict[int, list] = {}
-    if result.at is None:
-        variations = _active_variations({i.zone.pk: i.zone for i in items})
+    if current is not None:  # read with the zones (`_current_reads`)
+        variations = current
     else:
         zone_ids = sorted({i.zone.pk for i in items})
         qs = vsel.variations_in_force_on(on=result.at, zone_ids=zone_ids)
