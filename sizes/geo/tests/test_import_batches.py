@@ -235,3 +235,21 @@ def test_reading_any_feature_collection_is_json_loads(members, features, cut, sp
     text = json.dumps({**members, "features": features}, indent=spaces and 1)
     _same_as_json_loads(text.encode())
     _same_as_json_loads(text[: len(text) - cut].encode())  # cut short: the same error
+
+
+def test_planner_settings_are_put_back_after_a_postcode_import(tmp_path):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the import changes planner settings only on PostgreSQL")
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_mergejoin = off")  # a session's own choice is kept too
+    path = tmp_path / "pc.csv"
+    _postcode_file(path, 300, 52.4)
+    import_postcodes(path, batch_size=50)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT current_setting('enable_hashjoin'), current_setting('enable_mergejoin')"
+        )
+        assert cursor.fetchone() == ("on", "off")
+        cursor.execute("RESET enable_mergejoin")
