@@ -1,11 +1,13 @@
 """A per-process spatial index of the current zone boundaries (core and fringe).
 
-Each process keeps one `ZoneIndex` in memory. Before each lookup `current_index()` reads the
-single-row `GeoRevision` number (one tiny query) and rebuilds the index only when that number
-has changed — i.e. when some process set a boundary. So lookups never rebuild per request, and
-several server processes sharing one database see an edit made through any of them on their
-next lookup. The index caches geometry only; zone status is read from the database by the
-caller, so a zone being declared or dissolved is seen at once without a rebuild.
+Each process keeps one `ZoneIndex` in memory. Every lookup compares the index's revision with
+the single-row `GeoRevision` number (`current_index()` reads it; the point lookup reads it in
+the same query as the zones it found, `sizes.geo.selectors._current_hits`) and the index is
+rebuilt only when that number has changed — i.e. when some process set a boundary. So lookups
+never rebuild per request, and several server processes sharing one database see an edit made
+through any of them on their next lookup. The index caches geometry only; zone status is read
+from the database by the caller, so a zone being declared or dissolved is seen at once without
+a rebuild.
 
 How a lookup works (issue 9: most points need no polygon test at all):
 
@@ -513,12 +515,17 @@ def _build(revision: tuple[int, str]) -> ZoneIndex:
     return ZoneIndex(revision, rows)
 
 
-def current_index() -> ZoneIndex:
-    """The index for the current geography revision, rebuilt only if the revision changed."""
+def current_index(revision: tuple[int, str] | None = None) -> ZoneIndex:
+    """The index for the current geography revision, rebuilt only if the revision changed.
+
+    `revision`: the current revision when the caller has just read it (the lookup reads it
+    in the same query as the zones it found, see `sizes.geo.selectors.lookup_point`).
+    """
     global _index
     # Read the revision before the boundaries: if an edit lands in between, the index holds
     # data at least as new as its number and the next lookup simply rebuilds again.
-    revision = GeoRevision.current()
+    if revision is None:
+        revision = GeoRevision.current()
     index = _index
     if index is not None and index.revision == revision:
         return index
@@ -526,6 +533,13 @@ def current_index() -> ZoneIndex:
         if _index is None or _index.revision != revision:
             _index = _build(revision)
         return _index
+
+
+def cached_index() -> ZoneIndex | None:
+    """This process's index as it is, without checking the revision (None before the first
+    lookup). Whoever uses it must check `.revision` against the database's, as the lookup does
+    in the same query as its other reads."""
+    return _index
 
 
 def reset() -> None:

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from sizes.core.errors import DomainError, NotFound
 from sizes.geo import geometry as g
-from sizes.geo.index import CORE, FRINGE, current_index, membership_of
-from sizes.geo.models import AreaType, Postcode, ReferenceArea, ZoneBoundary
+from sizes.geo.index import CORE, FRINGE, cached_index, current_index, membership_of
+from sizes.geo.models import AreaType, GeoRevision, Postcode, ReferenceArea, ZoneBoundary
 from sizes.geo.postcodes import normalise_postcode
 from sizes.zones.models import ENDED, IN_FORCE, PUBLIC, Zone, ZoneStatus
 
@@ -150,8 +150,7 @@ def lookup_point(lat, lon, at=None, *, postcode: str | None = None) -> PlaceLook
     day = _parse_at(at)
     result = PlaceLookup(lat=lat, lon=lon, at=day, postcode=postcode)
     if day is None:
-        hits = current_index().query(lon=lon, lat=lat)
-        zones, boundaries, variations = _current_reads(hits) if hits else ({}, {}, [])
+        hits, zones, boundaries, variations = _current_hits(lon=lon, lat=lat)
         for hit in hits:
             zone = zones.get(hit.zone_id)
             if zone is None:
@@ -240,15 +239,43 @@ def _instances(model, names: list[str], converters: list, rows) -> list:
     return out
 
 
+def _current_hits(*, lon: float, lat: float) -> tuple[list, dict, dict, list]:
+    """The index's hits for a point, with `_current_reads` of them, checked against the
+    current geography revision.
+
+    The revision is read in the same query as the zones found (one query a lookup, not two):
+    if the process's index is not at that revision, it is rebuilt and the point asked again.
+    So an edit committed by any process before the lookup is always in its answer.
+    """
+    index = cached_index() or current_index()
+    for _ in range(3):
+        hits = index.query(lon=lon, lat=lat)
+        if hits:
+            zones, boundaries, variations, revision = _current_reads(hits)
+        else:
+            zones, boundaries, variations, revision = {}, {}, [], None
+        if revision is None:  # nothing found (or the index's boundaries are gone): ask
+            revision = GeoRevision.current()
+        if revision == index.revision:
+            return hits, zones, boundaries, variations
+        index = current_index(revision)
+    # Edits kept landing between our reads: answer from a freshly checked index.
+    index = current_index()
+    hits = index.query(lon=lon, lat=lat)
+    zones, boundaries, variations, _ = _current_reads(hits) if hits else ({}, {}, [], None)
+    return hits, zones, boundaries, variations
+
+
 _ZONE_FIELDS = ["id", "slug", "name", "status"]
 _BOUNDARY_FIELDS = ["id", "zone_id", "fringe_m", "valid_from"]
 _VARIATION_FIELDS = ["id", "zone_id", "owner_id", "title", "scope", "sub_area", "status"]
 
 
-def _current_reads(hits) -> tuple[dict, dict, list]:
-    """For the index's hits, in one query: {zone id: Zone}, {boundary id: ZoneBoundary}, and
-    the active variations of those zones that are public, ordered by title and id (each with
-    `zone` set and `owner` loaded with its name only).
+def _current_reads(hits) -> tuple[dict, dict, list, tuple[int, str] | None]:
+    """For the index's hits, in one query: {zone id: Zone}, {boundary id: ZoneBoundary}, the
+    active variations of those zones that are public, ordered by title and id (each with
+    `zone` set and `owner` loaded with its name only), and the geography revision (None when
+    no row was found).
 
     Only the fields the answer shows are loaded (a zone's id, slug, name and status; a
     boundary's fringe width and start); reading another one loads it, as with `only()`.
@@ -266,11 +293,17 @@ def _current_reads(hits) -> tuple[dict, dict, list]:
     ids = sorted({h.boundary_id for h in hits})
     q = connection.ops.quote_name
     rows = _fetch(
-        ["SELECT", ", ".join(c for columns, _ in selects for c in columns)],
+        [
+            "SELECT",
+            ", ".join(
+                [*(c for cols, _ in selects for c in cols), "r." + q("number"), "r." + q("stamp")]
+            ),
+        ],
         ["FROM", q(Zone._meta.db_table), "z"],
         ["JOIN", q(ZoneBoundary._meta.db_table), "b ON b.zone_id = z.id"],
         ["LEFT JOIN", q(Variation._meta.db_table), "v ON v.zone_id = z.id AND v.status = %s"],
         ["LEFT JOIN", q(Organisation._meta.db_table), "o ON o.id = v.owner_id"],
+        ["LEFT JOIN", q(GeoRevision._meta.db_table), "r ON r.id = 1"],
         ["WHERE b.id IN (", ", ".join(["%s"] * len(ids)), ")"],
         ["ORDER BY v.title, v.id"],
         params=[VariationStatus.ACTIVE.value, *ids],
@@ -301,7 +334,11 @@ def _current_reads(hits) -> tuple[dict, dict, list]:
     # its variations twice.
     seen: set[int] = set()
     variations = [v for v in variations if not (v.pk in seen or seen.add(v.pk))]
-    return zones, boundaries, variations
+    revision = None
+    if rows:
+        number, stamp = rows[0][-2], rows[0][-1]
+        revision = (int(number), stamp) if number is not None else (0, "")
+    return zones, boundaries, variations, revision
 
 
 def _applies_at(variation, item: ZoneAtPlace, *, lon: float, lat: float) -> bool:
