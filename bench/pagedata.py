@@ -85,6 +85,7 @@ def populate(
     """Add `n_zones` declared zones and their data; returns counts of what was made."""
     from sizes.accounts.models import User
     from sizes.engagement.models import Idea, Meeting, Role, Suggestion
+    from sizes.geo import maps
     from sizes.geo.models import AreaType, GeoRevision, ReferenceArea, ZoneBoundary
     from sizes.outcomes.models import (
         ComparisonArea,
@@ -189,7 +190,9 @@ def populate(
         )
         b.set_bbox(outer.bounds)
         boundaries.append(b)
-    ZoneBoundary.objects.bulk_create(boundaries, batch_size=bs)
+    boundaries = ZoneBoundary.objects.bulk_create(boundaries, batch_size=bs)
+    # The register map's shapes, as the geo service stores them with each boundary it sets.
+    maps.store_map_shapes(boundaries)
     GeoRevision.bump()
 
     partnerships = Partnership.objects.bulk_create(

@@ -1,12 +1,11 @@
 """Boundaries as maps show them: one zone's boundary for download (RFC 7946 GeoJSON), and every
 zone in force, simplified for a zoom level, for the register's map.
 
-Simplification: at web-map zoom `z` one 256-pixel tile spans 360 / 2^z degrees of longitude, so
-a screen pixel is about 360 / (256 · 2^z) degrees. Detail smaller than half a pixel cannot be
-seen, so each geometry is simplified with that tolerance (Douglas–Peucker, keeping polygons
-valid). Simplified geometry is cached in this process per geography revision and zoom level;
-zone names and statuses are read fresh on every request, so a zone being declared or dissolved
-shows at once.
+Simplification: each geometry is simplified to half a screen pixel at the zoom asked for (see
+`sizes.geo.mapshapes`). That is done when a boundary is set and stored with it
+(`ZoneBoundaryMapShape`), so a map request only reads the text for its zoom; it is then kept
+in this process per geography revision and zoom level. Zone names and statuses are read fresh
+on every request, so a zone being declared or dissolved shows at once.
 
 With many zones a map asks only for what it shows: `bbox=min_lon,min_lat,max_lon,max_lat`
 keeps the zones whose outer area's bounding box meets that box (tested against the cached
@@ -20,24 +19,21 @@ import math
 import threading
 import time
 
-import shapely
+from django.db.models import FilteredRelation, Q
 from django.urls import reverse
 
 from sizes.core.errors import DomainError
-from sizes.geo import geometry as g
-from sizes.geo.models import GeoRevision, ZoneBoundary
+from sizes.geo.mapshapes import (  # noqa: F401 (tolerance_for_zoom: part of this module's API)
+    FULL_DETAIL_ZOOM,
+    compact,
+    simplify,
+    tolerance_for_zoom,
+    zoom_shapes,
+)
+from sizes.geo.models import GeoRevision, ZoneBoundary, ZoneBoundaryMapShape
 from sizes.zones.models import IN_FORCE, Zone
 
 MIN_ZOOM, MAX_ZOOM, DEFAULT_ZOOM = 0, 20, 12
-# Register zoom levels above this get the full stored geometry (about 0.1 m already).
-FULL_DETAIL_ZOOM = 18
-
-
-def tolerance_for_zoom(zoom: int) -> float:
-    """Half a screen pixel at this zoom, in degrees; 0 (no simplification) from zoom 18."""
-    if zoom >= FULL_DETAIL_ZOOM:
-        return 0.0
-    return 360.0 / (256 * 2**zoom) / 2
 
 
 def parse_zoom(value) -> int:
@@ -91,15 +87,22 @@ def parse_bbox(value) -> tuple[float, float, float, float] | None:
     return min_lon, min_lat, max_lon, max_lat
 
 
-def simplify(geojson: dict, zoom: int) -> dict:
-    """A stored GeoJSON MultiPolygon simplified for a zoom level (still valid, CCW outlines)."""
-    tolerance = tolerance_for_zoom(zoom)
-    if tolerance == 0:
-        return geojson
-    geom = shapely.simplify(g.from_geojson(geojson), tolerance, preserve_topology=True)
-    if geom.is_empty or not geom.is_valid:
-        return geojson
-    return g.to_geojson(shapely.orient_polygons(geom, exterior_cw=False))
+def map_shape_rows(boundary: ZoneBoundary) -> list[ZoneBoundaryMapShape]:
+    """The boundary's stored map shapes, unsaved (for `bulk_create`)."""
+    return [
+        ZoneBoundaryMapShape(
+            boundary=boundary, min_zoom=lo, max_zoom=hi, core=core_text, fringe=fringe_text
+        )
+        for lo, hi, core_text, fringe_text in zoom_shapes(boundary.core, boundary.fringe)
+    ]
+
+
+def store_map_shapes(boundaries) -> None:
+    """Compute and store the map shapes of these saved boundaries (replacing any stored)."""
+    boundaries = list(boundaries)
+    ZoneBoundaryMapShape.objects.filter(boundary__in=[b.pk for b in boundaries]).delete()
+    rows = [row for b in boundaries for row in map_shape_rows(b)]
+    ZoneBoundaryMapShape.objects.bulk_create(rows, batch_size=500)
 
 
 _lock = threading.Lock()
@@ -111,8 +114,7 @@ _texts: dict[int, dict[int, tuple[tuple, str]]] = {}
 _cache_revision: tuple | None = None
 
 
-def _compact(obj) -> str:
-    return json.dumps(obj, separators=(",", ":"))
+_compact = compact
 
 
 _Shape = tuple[int, str, str, int | None, tuple[float, float, float, float]]
@@ -132,19 +134,51 @@ def _simplified(revision: tuple, zoom: int) -> tuple[dict[int, _Shape], dict]:
             _cache_revision = revision
         if zoom in _cache:
             return _cache[zoom], _texts[zoom]
-    rows = ZoneBoundary.objects.current().only(
-        "id", "zone_id", "core", "fringe", "fringe_m", "min_lon", "min_lat", "max_lon", "max_lat"
-    )
-    built = {
-        b.zone_id: (
-            b.pk,
-            _compact(simplify(b.core, zoom)),
-            _compact(simplify(b.fringe, zoom)),
-            b.fringe_m,
-            (b.min_lon, b.min_lat, b.max_lon, b.max_lat),
+    # The stored shapes for this zoom (one query, a left join): only this zoom's text is read.
+    rows = (
+        ZoneBoundary.objects.current()
+        .annotate(
+            shape=FilteredRelation(
+                "map_shapes",
+                condition=Q(map_shapes__min_zoom__lte=zoom, map_shapes__max_zoom__gte=zoom),
+            )
         )
-        for b in rows.iterator(chunk_size=500)
-    }
+        .order_by()
+        .values_list(
+            "pk",
+            "zone_id",
+            "shape__core",
+            "shape__fringe",
+            "fringe_m",
+            "min_lon",
+            "min_lat",
+            "max_lon",
+            "max_lat",
+        )
+    )
+    built: dict[int, _Shape] = {}
+    missing: dict[int, tuple] = {}
+    for pk, zone_id, core, outer, fringe_m, *box in rows.iterator(chunk_size=2000):
+        if core is None:
+            missing[pk] = (zone_id, fringe_m, tuple(box))
+        else:
+            built[zone_id] = (pk, core, outer, fringe_m, tuple(box))
+    if missing:
+        # Boundaries written without their map shapes (not through the geo service or
+        # `store_map_shapes`): simplified here, as before the shapes were stored. Not stored:
+        # a read does not write.
+        geometries = ZoneBoundary.objects.filter(pk__in=list(missing)).values_list(
+            "pk", "core", "fringe"
+        )
+        for pk, core, outer in geometries.order_by().iterator(chunk_size=500):
+            zone_id, fringe_m, box = missing[pk]
+            built[zone_id] = (
+                pk,
+                _compact(simplify(core, zoom)),
+                _compact(simplify(outer, zoom)),
+                fringe_m,
+                box,
+            )
     texts: dict[int, tuple[tuple, str]] = {}
     with _lock:
         if _cache_revision == revision:

@@ -181,6 +181,29 @@ class ZoneBoundary(BBoxMixin):
         return f"Boundary of {self.zone} from {self.valid_from:%Y-%m-%d}"
 
 
+class ZoneBoundaryMapShape(models.Model):
+    """A boundary's core and outer area as the register map draws them at zooms `min_zoom` to
+    `max_zoom` (simplified to half a screen pixel; see `sizes.geo.mapshapes`), as compact
+    GeoJSON text. Written with the boundary, so a map request only reads them."""
+
+    boundary = models.ForeignKey(ZoneBoundary, on_delete=models.CASCADE, related_name="map_shapes")
+    min_zoom = models.PositiveSmallIntegerField()
+    max_zoom = models.PositiveSmallIntegerField()
+    core = models.TextField()
+    fringe = models.TextField()
+
+    class Meta:
+        ordering = ["boundary_id", "min_zoom"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["boundary", "min_zoom"], name="boundary_map_shape_unique_zoom"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Map shape of boundary {self.boundary_id}, zoom {self.min_zoom}–{self.max_zoom}"
+
+
 class GeoRevision(models.Model):
     """A single-row counter bumped whenever any zone boundary changes.
 
