@@ -66,6 +66,7 @@ _CODES = 9  # run codes 0..8, packed with the zone's entry as entry * 9 + code
 EPS = 1e-9
 CELLS_ACROSS = 24  # cells across a typical zone: 32 cost 10 MB more at 10,000 zones, no faster
 MAX_CELLS_PER_AXIS = 1 << 20
+BY_ZONE_MIN = 10_000  # exact tests in a batch from which query_many groups them by zone
 CHUNK = 500  # zones per batch while marking edge cells (bounds the build's temporary memory)
 M_PER_DEG_LAT = 110_574.0
 M_PER_DEG_LON = 111_320.0
@@ -441,12 +442,12 @@ class ZoneIndex:
         r = np.repeat(start, count) + _expand(np.zeros(len(x), dtype=np.int64), count)
         entry, code = np.divmod(self._rows[r], _CODES)
         hit = np.ones(len(r), dtype=bool)
-        test = np.flatnonzero(code % 3 == _EDGE)
+        test = _by_zone(np.flatnonzero(code % 3 == _EDGE), entry)
         if len(test):
             p = point[test]
             hit[test] = shapely.intersects_xy(self.outers[entry[test]], x[p], y[p])
         core = code // 3 == _IN
-        test = np.flatnonzero((code // 3 == _EDGE) & hit)
+        test = _by_zone(np.flatnonzero((code // 3 == _EDGE) & hit), entry)
         if len(test):
             p = point[test]
             core[test] = shapely.intersects_xy(self.cores[entry[test]], x[p], y[p])
@@ -482,6 +483,14 @@ def _release_free_memory() -> None:
     """
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
+def _by_zone(test: np.ndarray, entry: np.ndarray) -> np.ndarray:
+    """The rows to test, grouped by zone: testing one polygon's points one after another keeps
+    that polygon in the CPU's caches (about 1.7x faster for millions of points)."""
+    if len(test) < BY_ZONE_MIN:
+        return test
+    return test[np.argsort(entry[test], kind="stable")]
 
 
 def _unique(values: np.ndarray) -> np.ndarray:

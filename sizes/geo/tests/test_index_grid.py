@@ -98,7 +98,10 @@ def extent():
     return minx - 0.01, miny - 0.01, maxx + 0.01, maxy + 0.01
 
 
-def test_many_random_points_match_brute_force():
+@pytest.mark.parametrize("group_from", [10**9, 0])
+def test_many_random_points_match_brute_force(monkeypatch, group_from):
+    # Exact tests grouped by zone (large batches) or in point order: the same answer.
+    monkeypatch.setattr("sizes.geo.index.BY_ZONE_MIN", group_from)
     minx, miny, maxx, maxy = extent()
     rng = np.random.default_rng(9)
     lons = rng.uniform(minx, maxx, 20_000)
