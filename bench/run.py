@@ -74,6 +74,7 @@ def main(argv: list[str] | None = None) -> int:
             run_one(name, ctx)
         return 0
     failed = []
+    run_start = time.perf_counter()
     for name in names:
         print(f"== bench {name}{' (quick)' if ctx.quick else ''}", flush=True)
         start = time.perf_counter()
@@ -84,6 +85,23 @@ def main(argv: list[str] | None = None) -> int:
         print(f"-- {name}: {status} after {time.perf_counter() - start:.0f} s", flush=True)
         if proc.returncode:
             failed.append(name)
+    total = time.perf_counter() - run_start
+    if set(names) == set(available()):  # a whole run: its wall time is a target of its own
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        (RESULTS / "_run.json").write_text(
+            json.dumps(
+                {
+                    "quick": ctx.quick,
+                    "took_s": round(total, 1),
+                    "failed": failed,
+                    "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+                    "benchmarks": names,
+                },
+                indent=1,
+            )
+            + "\n"
+        )
+    print(f"all benchmarks: {total:.0f} s")
     path = report.write()
     print(f"wrote {path.relative_to(ROOT)}")
     return 1 if failed else 0
