@@ -35,13 +35,20 @@ def tolerance_for_zoom(zoom: int) -> float:
 
 def simplify(geojson: dict, zoom: int) -> dict:
     """A stored GeoJSON MultiPolygon simplified for a zoom level (still valid, CCW outlines)."""
+    if tolerance_for_zoom(zoom) == 0:
+        return geojson
+    return _simplified(g.from_geojson(geojson), geojson, zoom)
+
+
+def _simplified(geom, geojson: dict, zoom: int) -> dict:
+    """`simplify` of `geojson`, already read as the shapely geometry `geom`."""
     tolerance = tolerance_for_zoom(zoom)
     if tolerance == 0:
         return geojson
-    geom = shapely.simplify(g.from_geojson(geojson), tolerance, preserve_topology=True)
-    if geom.is_empty or not geom.is_valid:
+    simple = shapely.simplify(geom, tolerance, preserve_topology=True)
+    if simple.is_empty or not simple.is_valid:
         return geojson
-    return g.to_geojson(shapely.orient_polygons(geom, exterior_cw=False))
+    return g.to_geojson(shapely.orient_polygons(simple, exterior_cw=False))
 
 
 def compact(obj) -> str:
@@ -53,8 +60,10 @@ def zoom_shapes(core: dict, fringe: dict) -> list[tuple[int, int, str, str]]:
     area simplified for those zooms as compact GeoJSON text, exactly what the map sends.
     Consecutive zooms with the same two texts share one entry."""
     runs: list[tuple[int, int, str, str]] = []
+    core_geom, fringe_geom = g.from_geojson(core), g.from_geojson(fringe)  # read once
     for zoom in range(MIN_ZOOM, FULL_DETAIL_ZOOM + 1):
-        core_text, fringe_text = compact(simplify(core, zoom)), compact(simplify(fringe, zoom))
+        core_text = compact(_simplified(core_geom, core, zoom))
+        fringe_text = compact(_simplified(fringe_geom, fringe, zoom))
         if runs and runs[-1][2] == core_text and runs[-1][3] == fringe_text:
             runs[-1] = (runs[-1][0], zoom, core_text, fringe_text)
         else:
