@@ -6,7 +6,9 @@ The database is migrated and filled by `bench.pagedata.populate` with the benchm
 (`bench.common.zone_shapes`) and a postcode table whose points are `bench.common.query_points`
 (half in a core, a quarter in a fringe band, a quarter anywhere). wrk's Lua script rotates
 through thousands of different query URLs, so no answer is served from a cache. Each worker is
-warmed first (its lookup index is built on its first lookup). Latency percentiles come from
+warmed first by a run over the same URLs (it builds its lookup index on its first lookup, and
+keeps each zone's edge in metres once it has answered a lookup there, as a long-running worker
+has). Latency percentiles come from
 wrk's own histogram; "errors" counts non-2xx answers and socket errors. The RSS of each app
 worker is read from /proc after the load, and the workers' CPU time (user + system, from
 /proc) over each run divided by its requests gives the app's own CPU cost a request: on a shared
@@ -190,7 +192,7 @@ def _wrk(paths_file: Path, lua: Path, seconds: int) -> dict:
 
 
 def serve_and_load(ctx: Context, database_url: str, n_zones: int, seconds: int) -> dict:
-    warm = 5 if ctx.quick else 10
+    warm = 5 if ctx.quick else 20  # long enough for each worker to see most of the URLs
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -302,7 +304,8 @@ def render(result: dict) -> str:
         "",
         f"gunicorn, {result['workers']} sync workers, {result['zones']:,} zones; `wrk` on "
         f"loopback, {result['connections']} connections, {result['seconds']} s per run after a "
-        f"warm-up run, rotating through {result['distinct_queries']:,} different query URLs "
+        f"warm-up run over the same URLs, rotating through "
+        f"{result['distinct_queries']:,} different query URLs "
         f"({result['postcodes']:,} postcodes in the table). wrk and the server share the "
         "machine's cores. Errors are non-2xx answers plus socket errors. The API's per-IP rate "
         "limit is turned off for the run (all the load comes from one address).",
