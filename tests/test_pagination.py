@@ -103,3 +103,39 @@ def test_register_pages_keep_the_register_order(client, db):
         client.get("/zones/").content.decode(),
     )
     assert zones == names[:PER_PAGE] or zones == names
+
+
+def test_pages_read_by_subject_give_the_register_order_on_every_page(db):
+    """The register reads each page from its subject's rows (`GroupedIds`): every page, those
+    crossing from one subject into the next included, is the slice of the register order."""
+    from django.core.paginator import Paginator
+
+    from sizes.core.pagination import GroupedIds
+    from sizes.variations.models import Variation
+    from sizes.zones.models import Zone, ZoneStatus
+
+    populate(n_zones=12, shapes=simple_shapes(12, 1, 0), variations_per_zone=5, rich=False)
+    # Zones sharing a name (their variations interleave by title), and a subject that is not
+    # in the list (last, as its unknown rank put it).
+    for i, pk in enumerate(Zone.objects.order_by("pk").values_list("pk", flat=True)):
+        Zone.objects.filter(pk=pk).update(name=f"Zone {i % 4}")
+    Variation.objects.filter(pk=Variation.objects.order_by("pk")[3].pk).update(subject="other")
+    # A zone that is not public: its variations are neither shown nor counted.
+    Zone.objects.filter(pk=Zone.objects.order_by("pk")[5].pk).update(status=ZoneStatus.DRAFT)
+    public = variation_selectors.variations_public()
+    counting = variation_selectors.variations_public(counting=True)
+    expected = list(variation_selectors.in_register_order(public).values_list("pk", flat=True))
+    assert len(expected) == 12 * 5 - 5
+    assert sorted(counting.values_list("pk", flat=True)) == sorted(expected)
+    assert len({v.subject for v in public}) >= 4
+    for per_page, count_with in ((7, None), (13, counting), (50, counting)):
+        ids = GroupedIds(public, **variation_selectors.register_groups(counting=count_with))
+        paginator = Paginator(ids, per_page)
+        shown = [pk for n in paginator.page_range for pk in paginator.page(n).object_list]
+        assert paginator.count == len(expected)
+        assert shown == expected, per_page
+    # A filter keeps its order too.
+    some = public.filter(zone__name="Zone 1")
+    ids = GroupedIds(some, **variation_selectors.register_groups())
+    want = list(variation_selectors.in_register_order(some).values_list("pk", flat=True))
+    assert [pk for n in (1, 2) for pk in Paginator(ids, 8).page(n).object_list] == want[:16]

@@ -69,18 +69,25 @@ def register(request):
             zone_ids = []
         else:
             zone_ids = [z.zone.pk for z in zones_touching_area(area=ward)]
-    variations = selectors.variations_public(
-        zone=zone, owner_slug=partner, subject=subject, zone_ids=zone_ids,
-        status=None if on else status,
-    )  # fmt: skip
-    if on:
-        # What applied then: the variations active on that day, whatever they are now.
-        variations = variations.filter(pk__in=selectors.variations_in_force_on(on=on).values("pk"))
+
+    def public(**kwargs):
+        qs = selectors.variations_public(
+            zone=zone, owner_slug=partner, subject=subject, zone_ids=zone_ids,
+            status=None if on else status, **kwargs,
+        )  # fmt: skip
+        if on:
+            # What applied then: the variations active on that day, whatever they are now.
+            qs = qs.filter(pk__in=selectors.variations_in_force_on(on=on).values("pk"))
+        if zone_slug and zone is None:
+            qs = qs.none()
+        return qs
+
+    variations = public()
     if zone is not None:
         zone_slug = zone.slug
-    if zone_slug and zone is None:
-        variations = variations.none()
-    page = paginate(request, selectors.in_register_order(variations))
+    page = paginate(
+        request, variations, groups=selectors.register_groups(counting=public(counting=True))
+    )
     # EXISTS, not a join with DISTINCT: the join reads every variation (100,000 of them) to
     # find the first 201 names.
     zones = selectors.filter_choices(
