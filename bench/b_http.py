@@ -95,7 +95,14 @@ def fill(n_zones: int, seed: int, workdir: str) -> dict:
     start = time.perf_counter()
     call_command("migrate", verbosity=0)
     shapes = zone_shapes(n_zones, seed)
-    populate(n_zones=n_zones, variations_per_zone=1, seed=seed, shapes=shapes, rich=False)
+    populate(
+        n_zones=n_zones,
+        variations_per_zone=1,
+        seed=seed,
+        shapes=shapes,
+        rich=False,
+        map_shapes=False,  # the lookup never reads them
+    )
     lons, lats = query_points(POSTCODES, seed + 5, shapes)
     Postcode.objects.bulk_create(
         [

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 import random
 from decimal import Decimal
 
@@ -69,6 +70,32 @@ def multipolygon(geom) -> dict:
 
 
 @transaction.atomic
+def _zoom_shapes(pair: tuple[dict, dict]) -> list:
+    from sizes.geo.mapshapes import zoom_shapes
+
+    return zoom_shapes(*pair)
+
+
+def _store_map_shapes(boundaries: list) -> None:
+    """`maps.store_map_shapes` for freshly made boundaries, the shapes computed by
+    `mapshapes.zoom_shapes` in one process per core."""
+    import multiprocessing
+
+    from sizes.geo.models import ZoneBoundaryMapShape
+
+    pairs = [(b.core, b.fringe) for b in boundaries]
+    with multiprocessing.get_context("fork").Pool(os.cpu_count() or 1) as pool:
+        runs = pool.map(_zoom_shapes, pairs, chunksize=200)
+    ZoneBoundaryMapShape.objects.bulk_create(
+        [
+            ZoneBoundaryMapShape(boundary=b, min_zoom=lo, max_zoom=hi, core=core, fringe=fringe)
+            for b, shapes in zip(boundaries, runs, strict=True)
+            for lo, hi, core, fringe in shapes
+        ],
+        batch_size=1000,
+    )
+
+
 def populate(
     *,
     n_zones: int,
@@ -81,11 +108,11 @@ def populate(
     shapes: list[tuple] | None = None,
     rich: bool = True,
     batch_size: int = 2000,
+    map_shapes: bool = True,
 ) -> dict:
     """Add `n_zones` declared zones and their data; returns counts of what was made."""
     from sizes.accounts.models import User
     from sizes.engagement.models import Idea, Meeting, Role, Suggestion
-    from sizes.geo import maps
     from sizes.geo.models import AreaType, GeoRevision, ReferenceArea, ZoneBoundary
     from sizes.outcomes.models import (
         ComparisonArea,
@@ -191,8 +218,11 @@ def populate(
         b.set_bbox(outer.bounds)
         boundaries.append(b)
     boundaries = ZoneBoundary.objects.bulk_create(boundaries, batch_size=bs)
-    # The register map's shapes, as the geo service stores them with each boundary it sets.
-    maps.store_map_shapes(boundaries)
+    # The register map's shapes, as the geo service stores them with each boundary it sets
+    # (the same function, on every core: about 12 ms a boundary). Without them (map_shapes
+    # False: the HTTP benchmark, which never asks for the map) the map simplifies per request.
+    if map_shapes:
+        _store_map_shapes(boundaries)
     GeoRevision.bump()
 
     partnerships = Partnership.objects.bulk_create(
