@@ -342,15 +342,19 @@ def render(result: dict) -> str:
     lines += [
         "",
         "What limits it: a sync worker serves one request at a time, so with 32 connections on "
-        "2 workers a request waits behind about 15 others; p99 under 25 ms needs each request "
-        "to cost well under 2 ms of CPU. A pyinstrument profile of the lat/lon lookup through "
-        "Django's test client (1,000 zones, SQLite, 29 November 2026, on a heavily shared "
-        "machine) gave about 35 ms of CPU per request: a third in loading the zone's active "
-        "variations (`_add_variations`: ORM rows with zone and owner), an eighth each in the "
-        "geography-revision check and loading the zones found, and the middleware stack "
-        "(sessions, CSRF, security headers, rate limit) around it; the grid-index query itself "
-        "is about 5%. Fixed on the way: a query per zone found (a deferred `valid_from`) and "
-        "an outcomes prefetch the lookup does not use.",
+        "2 workers a request waits behind about 15 others, and wrk runs on the same two cores: "
+        "p99 under 25 ms needs each request to cost well under 1.5 ms of CPU; the table's last "
+        "column shows 1.6-1.9 ms. Profiles of the WSGI handler at 10,000 zones (29 November "
+        "2026, after the work of that day took it from about 7 ms of CPU a request): Django, "
+        "django-ninja and the middleware take about 0.45 ms of any API request (building the "
+        "Content-Security-Policy header is the largest part, then ninja's parameter and "
+        "response validation and URL resolving); PostgreSQL's connection health check is a "
+        "`SELECT 1` round trip on every request (0.2-0.3 ms; it lets a worker reconnect "
+        "silently after a database restart, see docs/reliability.md); building model "
+        "instances is about 10%; the lookup's one SQL query (zones, boundaries, active "
+        "variations and the geography revision together) and the grid index (10-25 µs) are "
+        "small. A worker's first lookup in a zone also projects that zone's edge into metres "
+        "(about 0.6 ms); the warm-up run makes most of these happen before the timed run.",
         "",
         "App worker memory (RSS after the load): "
         + "; ".join(
