@@ -344,7 +344,7 @@ def render(result: dict) -> str:
         "What limits it: a sync worker serves one request at a time, so with 32 connections on "
         "2 workers a request waits behind about 15 others, and wrk runs on the same two cores: "
         "p99 under 25 ms needs each request to cost well under 1.5 ms of CPU; the table's last "
-        "column shows 1.6-1.9 ms. Profiles of the WSGI handler at 10,000 zones (29 November "
+        "column shows 1.4-1.7 ms. Profiles of the WSGI handler at 10,000 zones (29 November "
         "2026, after the work of that day took it from about 7 ms of CPU a request): Django, "
         "django-ninja and the middleware take about 0.45 ms of any API request (building the "
         "Content-Security-Policy header is the largest part, then ninja's parameter and "

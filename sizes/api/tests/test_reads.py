@@ -187,6 +187,18 @@ def test_lookup_moved_into_the_api(client, world):
     problem(client.get(f"{API}/lookup", {"place": "x"}), 400, "parameter_unknown")
 
 
+def test_lookup_answer_is_the_documented_shape(client, world):
+    from sizes.api.routers.lookup import LookupOut
+
+    # Inside the zone, in its fringe, outside every zone, by postcode-less points.
+    for lat, lon in [("52.40", "-1.86"), ("52.4005", "-1.8605"), ("51.0", "-1.0")]:
+        response = client.get(f"{API}/lookup", {"lat": lat, "lon": lon})
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/json; charset=utf-8"
+        body = response.json()
+        assert LookupOut.model_validate(body).model_dump(mode="json") == body
+
+
 def test_openapi_document(client, db):
     doc = client.get(f"{API}/openapi.json").json()
     assert doc["openapi"].startswith("3.1")
