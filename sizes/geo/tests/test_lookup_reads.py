@@ -5,6 +5,8 @@ seen by the next lookup (nothing is cached between lookups but the geometry inde
 import datetime as dt
 
 import pytest
+import shapely
+import shapely.geometry
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse, set_script_prefix
@@ -176,6 +178,30 @@ def test_a_new_revision_read_with_the_zones_rebuilds_the_index(two_zones, geo_st
     assert index.cached_index().revision == GeoRevision.current()
     assert [i.zone.slug for i in lookup_point(52.40, -1.86).in_force] == ["small"]
     assert index.rebuilds == built + 1
+
+
+def test_the_index_holds_exactly_the_stored_coordinates(two_zones, monkeypatch):
+    """The index reads each boundary's GeoJSON as text and lets GEOS parse it, in chunks: the
+    same zones in the same order, and the very same doubles as parsing it in Python."""
+    seed, small = two_zones
+    ZoneBoundary.objects.filter(zone=seed, valid_to__isnull=True).update(
+        core={"type": "MultiPolygon", "coordinates": [[[
+            [-1.9301234567890123, 52.42], [-1.9200000000000002, 52.42],
+            [-1.92, 52.430000000000007], [-1.9301234567890123, 52.42],
+        ]]]},
+    )  # fmt: skip
+    monkeypatch.setattr(index, "GEOJSON_CHUNK", 1)  # more than one chunk
+    built = index.ZoneIndex.from_database((0, ""))
+    rows = list(ZoneBoundary.objects.current().order_by("id"))
+    assert built.boundary_ids.tolist() == [b.pk for b in rows]
+    assert built.zone_ids.tolist() == [b.zone_id for b in rows] == [seed.pk, small.pk]
+    for entry, b in enumerate(rows):
+        for mine, stored in ((built.cores[entry], b.core), (built.outers[entry], b.fringe)):
+            expected = shapely.geometry.shape(stored)
+            assert mine.geom_type == expected.geom_type
+            assert (
+                shapely.get_coordinates(mine).tolist() == shapely.get_coordinates(expected).tolist()
+            )
 
 
 def test_a_new_revision_with_no_zone_found_rebuilds_too(two_zones):
