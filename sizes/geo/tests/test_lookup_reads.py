@@ -8,6 +8,7 @@ import pytest
 import shapely
 import shapely.geometry
 from django.db import connection
+from django.db.models.signals import post_init
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse, set_script_prefix
 
@@ -66,6 +67,32 @@ def test_a_lookup_makes_one_query_whatever_it_finds(two_zones):
     assert len(result.in_force) == 2 and len(result.variations) == 3
     # The zones with their boundaries and active variations, and the geography revision.
     assert len(queries) == 1, [q["sql"] for q in queries]
+
+
+def test_the_lookups_instances_behave_as_the_orms(two_zones):
+    """The lookup makes its model instances directly, not through Model.__init__: they are
+    loaded (not new), from this database, equal to the ORM's, with the unread fields deferred
+    and loaded on use; with a post_init receiver connected, Model.from_db makes them."""
+    result = lookup_point(*CORE_POINT)
+    for item in result.in_force:
+        zone = item.zone
+        orm = Zone.objects.only("id", "slug", "name", "status").get(pk=zone.pk)
+        assert zone == orm and hash(zone) == hash(orm)
+        assert zone._state.adding is False and zone._state.db == orm._state.db
+        assert zone.get_deferred_fields() == orm.get_deferred_fields() != set()
+        assert zone.summary == orm.summary  # loaded on use
+        assert "summary" not in zone.get_deferred_fields()
+    made = []
+
+    def receiver(sender, instance, **kwargs):
+        made.append(instance)
+
+    post_init.connect(receiver, sender=Zone)
+    try:
+        again = lookup_point(*CORE_POINT)
+    finally:
+        post_init.disconnect(receiver, sender=Zone)
+    assert {z.pk for z in made} == {item.zone.pk for item in again.in_force}
 
 
 def test_a_postcode_lookup_adds_one_query(two_zones):
