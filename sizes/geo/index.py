@@ -53,6 +53,7 @@ from django.db.models.functions import Cast
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
+from sizes.core import gcfreeze
 from sizes.geo import geometry as g
 from sizes.geo.models import GeoRevision, ZoneBoundary
 
@@ -565,6 +566,9 @@ def current_index(revision: tuple[int, str] | None = None) -> ZoneIndex:
     with _lock:
         if _index is None or _index.revision != revision:
             _index = _build(revision)
+            # In a server process, keep the new index out of full collections (the old one
+            # is freed by reference counting).
+            gcfreeze.freeze_long_lived()
         return _index
 
 

@@ -3,6 +3,7 @@ small number of queries whatever is found, the same answer the ORM gives, and ev
 seen by the next lookup (nothing is cached between lookups but the geometry index)."""
 
 import datetime as dt
+import gc
 
 import pytest
 import shapely
@@ -12,6 +13,7 @@ from django.db.models.signals import post_init
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse, set_script_prefix
 
+from sizes.core import gcfreeze
 from sizes.geo import index
 from sizes.geo.api import _url
 from sizes.geo.geometry import geometry_from_point
@@ -277,3 +279,21 @@ def test_links_are_what_reverse_gives(prefix):
 def test_a_lookup_on_a_past_date_still_works(two_zones):
     result = lookup_point(*CORE_POINT, at=dt.date.today())
     assert {i.zone.slug for i in result.in_force} == {"stirchley", "small"}
+
+
+def test_a_server_freezes_the_index_it_builds(two_zones, monkeypatch):
+    """In a server process (sizes/core/gcfreeze.py) a newly built index is kept out of full
+    garbage collections: its containers are no longer tracked by the collector."""
+    index.reset()
+    ordinary = index.current_index()  # not a server: tracked as usual
+    assert any(o is ordinary._core_list for o in gc.get_objects())
+    monkeypatch.setattr(gcfreeze, "_enabled", True)
+    index.reset()
+    try:
+        built = index.current_index()
+        assert gc.get_freeze_count() > 0
+        assert not any(o is built._core_list for o in gc.get_objects())
+        assert [i.zone.slug for i in lookup_point(*CORE_POINT).in_force]  # still answers
+    finally:
+        gc.unfreeze()
+        index.reset()
