@@ -343,18 +343,19 @@ def render(result: dict) -> str:
         "",
         "What limits it: a sync worker serves one request at a time, so with 32 connections on "
         "2 workers a request waits behind about 15 others, and wrk runs on the same two cores: "
-        "p99 under 25 ms needs each request to cost well under 1.5 ms of CPU; the table's last "
-        "column shows 1.4-1.7 ms. Profiles of the WSGI handler at 10,000 zones (29 November "
-        "2026, after the work of that day took it from about 7 ms of CPU a request): Django, "
-        "django-ninja and the middleware take about 0.45 ms of any API request (building the "
-        "Content-Security-Policy header is the largest part, then ninja's parameter and "
-        "response validation and URL resolving); PostgreSQL's connection health check is a "
-        "`SELECT 1` round trip on every request (0.2-0.3 ms; it lets a worker reconnect "
-        "silently after a database restart, see docs/reliability.md); building model "
-        "instances is about 10%; the lookup's one SQL query (zones, boundaries, active "
-        "variations and the geography revision together) and the grid index (10-25 µs) are "
-        "small. A worker's first lookup in a zone also projects that zone's edge into metres "
-        "(about 0.6 ms); the warm-up run makes most of these happen before the timed run.",
+        "p99 under 25 ms needs each request to cost about 1 ms of CPU or less (the table's last "
+        "column). Measured on 29 November 2026 at 10,000 zones (bench/notes.md has the "
+        "profiles): inside the worker, Django answers a lookup in 0.65-0.8 ms of CPU on SQLite "
+        "(in-process, warm); gunicorn's own work per request (parsing, two socket writes, "
+        "closing the connection after each answer, as its sync workers do, waiting for the "
+        "client's close) and the kernel's add about 0.3-0.5 ms more. PostgreSQL adds two round "
+        "trips a request: the lookup's one query and the connection health check, a "
+        "`SELECT 1` that lets a worker reconnect silently after a database restart (see "
+        "docs/reliability.md). Python's full garbage collections, which walked the ~150,000 "
+        "objects a worker keeps for its life and paused it 70-110 ms every ~12,000 requests, "
+        "no longer do: server processes freeze those objects (sizes/core/gcfreeze.py). A "
+        "worker's first lookup in a zone also projects that zone's edge into metres (about "
+        "0.4 ms); the warm-up run makes most of these happen before the timed run.",
         "",
         "App worker memory (RSS after the load): "
         + "; ".join(
