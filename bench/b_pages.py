@@ -3,10 +3,13 @@
 
 For each backend a fresh database is migrated and filled by `bench.pagedata.populate` (bulk
 inserts: zones in force with the benchmark's realistic boundaries, partners, outcomes,
-indicators and measurements, reviews, lessons, pooled records); PostgreSQL's statistics are then
-gathered and the visibility map set (VACUUM ANALYZE), as autovacuum does on a live database.
-Each page is requested through Django's test client in one process (no network, no server: the
-cost of the application and the database alone), warmed once, then timed `repeats` times. The
+indicators and measurements, reviews, lessons, pooled records); the planner's statistics are
+then gathered as on a live site: on SQLite by `ANALYZE`, as the daily `sizes tick` does
+(sizes/core/dbstats.py); on PostgreSQL with the visibility map set too (VACUUM ANALYZE), as
+autovacuum does. Each page is requested through Django's test client in one process (no
+network, no server: the cost of the application and the database alone), with the garbage
+collector set up as in a server worker (sizes/core/gcfreeze.py: what the process holds is frozen
+out of full collections, here after each fill), warmed once, then timed `repeats` times. The
 SQL query count of one request is recorded at each size: it must not change with the number of
 zones. For the map data the JSON size and its gzip-compressed size are recorded: the whole
 extent at zoom 8 (what the register map asks for when zoomed out on every zone) and a typical
@@ -117,6 +120,7 @@ def measure(sizes: list[int], repeats: int, seed: int, shapes_cache: str = "") -
     from django.test import Client
 
     from bench.pagedata import bench_shapes, populate
+    from sizes.core import dbstats, gcfreeze
     from sizes.geo import maps
     from sizes.zones.models import Zone
 
@@ -143,7 +147,12 @@ def measure(sizes: list[int], repeats: int, seed: int, shapes_cache: str = "") -
             # index-only (the variations register counts from an index).
             with connection.cursor() as cursor:
                 cursor.execute("VACUUM ANALYZE")
+        else:
+            dbstats.refresh()  # as the daily tick does; SQLite gathers none by itself
         fill_s = time.perf_counter() - start
+        # As a server worker (sizes.wsgi): what the process holds now stays out of full
+        # collections (here that includes the fill's shapes, which a server would not hold).
+        gcfreeze.enable()
         # The same zone at every size (its neighbours may change; its query count must not).
         slug = Zone.objects.order_by("pk").values_list("slug", flat=True)[sizes[0] // 2]
         last_page = (n + 49) // 50

@@ -5,17 +5,20 @@ import datetime as dt
 from django.utils import timezone
 from django_tasks import task
 
+from sizes.core import dbstats
 from sizes.zones.services import zones_tick
 
 
 @task()
 def tick_task(reschedule: bool = True) -> dict:
-    """Apply the zones' time limits, then book the next run for tomorrow just after midnight.
+    """Apply the zones' time limits and refresh the database's planner statistics
+    (sizes/core/dbstats.py), then book the next run for tomorrow just after midnight.
 
     The tick is idempotent, so a duplicate booking does no harm. `sizes tick` does the same for
     people who prefer cron.
     """
     result = zones_tick()
+    dbstats.refresh()
     if reschedule:
         tomorrow = timezone.localdate() + dt.timedelta(days=1)
         run_after = timezone.make_aware(dt.datetime.combine(tomorrow, dt.time(0, 5)))

@@ -1,7 +1,9 @@
-"""`sizes tick`: apply time limits (review due, automatic dissolution). Idempotent; for cron."""
+"""`sizes tick`: apply time limits (review due, automatic dissolution), then refresh the
+database's planner statistics (sizes/core/dbstats.py). Idempotent; for cron."""
 
 from django.core.management.base import BaseCommand
 
+from sizes.core import dbstats
 from sizes.zones.services import zones_tick
 
 
@@ -22,6 +24,8 @@ class Command(BaseCommand):
             f"{result.dissolved} zone(s) dissolved after the grace period; "
             f"{result.variations_ended} variation(s) ended on their end date."
         )
+        seconds = dbstats.refresh()
+        self.stdout.write(f"Database statistics refreshed in {seconds:.1f} s.")
         if options["schedule"]:
             from sizes.zones.tasks import tick_task
 
