@@ -34,8 +34,11 @@ def geo_zone_map(zone) -> dict:
     boundary = _current_boundary(zone)
     if boundary is None:
         return {"boundary": None, **map_settings()}
-    points = zone_map_points(zone)
-    areas = zone_map_asset_areas(zone)
+    from sizes.resources.selectors import assets_visible_to
+
+    assets = list(assets_visible_to(None, zone).order_by("pk"))  # for points and areas alike
+    points = zone_map_points(zone, assets=assets)
+    areas = zone_map_asset_areas(zone, assets=assets)
     return {
         "boundary": boundary,
         "area_km2": boundary.area_m2 / 1_000_000,
@@ -50,31 +53,42 @@ def geo_zone_map(zone) -> dict:
     }
 
 
-def zone_map_points(zone) -> list[tuple[str, str, float, float]]:
-    """Partners' places and the zone's public assets that have a point: (part, name, lat, lon).
-
-    Only public records: this feeds a public page whoever is looking.
-    """
+def _public_assets(zone, assets: list | None) -> list:
     from sizes.resources.selectors import assets_visible_to
 
+    return assets if assets is not None else list(assets_visible_to(None, zone).order_by("pk"))
+
+
+def zone_map_points(zone, *, assets: list | None = None) -> list[tuple[str, str, float, float]]:
+    """Partners' places and the zone's public assets that have a point: (part, name, lat, lon).
+
+    Only public records: this feeds a public page whoever is looking. `assets`: the zone's
+    public assets in id order, when the caller has read them already. The partnerships are
+    the zone's prefetched ones when the zone was read with them (as the zone page reads it).
+    """
+    partnerships = zone.partnerships.all()
+    if "partnerships" not in getattr(zone, "_prefetched_objects_cache", {}):
+        partnerships = partnerships.select_related("organisation")
+    partnerships = sorted(
+        (p for p in partnerships if p.organisation.lat is not None),
+        key=lambda p: (p.organisation.name, p.pk),
+    )
     points = [
         ("partner", p.organisation.name, p.organisation.lat, p.organisation.lon)
-        for p in zone.partnerships.select_related("organisation").order_by("organisation__name")
-        if p.organisation.lat is not None and p.organisation.lon is not None
+        for p in partnerships
+        if p.organisation.lon is not None
     ]
     points += [
         ("asset", a.name, a.lat, a.lon)
-        for a in assets_visible_to(None, zone).order_by("pk")
+        for a in _public_assets(zone, assets)
         if a.lat is not None and a.lon is not None
     ]
     return points
 
 
-def zone_map_asset_areas(zone) -> list[tuple[str, dict]]:
+def zone_map_asset_areas(zone, *, assets: list | None = None) -> list[tuple[str, dict]]:
     """The zone's public assets that are areas (a park, an estate): (name, GeoJSON)."""
-    from sizes.resources.selectors import assets_visible_to
-
-    return [(a.name, a.area) for a in assets_visible_to(None, zone).order_by("pk") if a.area]
+    return [(a.name, a.area) for a in _public_assets(zone, assets) if a.area]
 
 
 def _current_boundary(zone):

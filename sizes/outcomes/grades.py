@@ -106,8 +106,11 @@ class _Facts:
     adoptions: list = field(default_factory=list)
 
 
-def _facts_for(zone_ids: list[int]) -> tuple[dict[int, _Facts], dict[int, str]]:
-    """(zone id -> facts, organisation id -> name) for these zones; a dozen queries in all."""
+def _facts_for(
+    zone_ids: list[int], pooled: dict[int, dict[int, set[str]]] | None = None
+) -> tuple[dict[int, _Facts], dict[int, str]]:
+    """(zone id -> facts, organisation id -> name) for these zones; a dozen queries in all.
+    `pooled`: zone id -> pooled summary for zones whose summary the caller has read already."""
     from sizes.outcomes.models import (
         ComparisonArea,
         Indicator,
@@ -121,7 +124,11 @@ def _facts_for(zone_ids: list[int]) -> tuple[dict[int, _Facts], dict[int, str]]:
     from sizes.zones.models import Review
 
     facts = {z: _Facts() for z in zone_ids}
-    for zone_id, summary in _pooled_summaries(zone_ids).items():
+    pooled = {z: s for z, s in (pooled or {}).items() if z in facts}
+    missing = [z for z in zone_ids if z not in pooled]
+    if missing:
+        pooled.update(_pooled_summaries(missing))
+    for zone_id, summary in pooled.items():
         facts[zone_id].pooled = summary
     org_ids = {org for f in facts.values() for org in f.pooled}
     names = dict(Organisation.objects.filter(pk__in=org_ids).values_list("pk", "name"))
@@ -330,14 +337,22 @@ def _grade(zone, c, facts, names) -> Grade:
     return Grade(stars=stars, levels=levels)
 
 
-def zone_grade(*, zone, today: date | None = None) -> Grade:
-    """The zone's star grade (0–5), each star's evidence, and what is missing for the next."""
-    return zone_grades(zones=[zone], today=today)[zone.pk]
+def zone_grade(
+    *, zone, today: date | None = None, pooled: dict[int, set[str]] | None = None
+) -> Grade:
+    """The zone's star grade (0–5), each star's evidence, and what is missing for the next.
+    `pooled`: the zone's pooled summary (`sizes.resources.selectors.zone_pooled_summary`), when
+    the caller has read it already."""
+    return zone_grades(
+        zones=[zone], today=today, pooled=None if pooled is None else {zone.pk: pooled}
+    )[zone.pk]
 
 
-def zone_grades(*, zones, today: date | None = None) -> dict[int, Grade]:
+def zone_grades(
+    *, zones, today: date | None = None, pooled: dict[int, dict[int, set[str]]] | None = None
+) -> dict[int, Grade]:
     """Zone id -> grade for many zones at once, in a fixed number of queries (the register)."""
     zones = list(zones)
-    facts, names = _facts_for([z.pk for z in zones])
+    facts, names = _facts_for([z.pk for z in zones], pooled)
     c = criteria()
     return {z.pk: _grade(z, c, facts[z.pk], names) for z in zones}

@@ -246,9 +246,10 @@ def proxies(request):
     )
 
 
-def zone_outcomes_context(request, zone) -> dict:
-    """What the zone page's "Outcomes and evidence" section needs (outcomes/_zone_section.html)."""
-    grade = zone_grade(zone=zone)
+def zone_outcomes_context(request, zone, *, pooled: dict[int, set[str]] | None = None) -> dict:
+    """What the zone page's "Outcomes and evidence" section needs (outcomes/_zone_section.html).
+    `pooled`: the zone's pooled summary, when the page has read it already."""
+    grade = zone_grade(zone=zone, pooled=pooled)
     indicators = []
     zone_indicators = selectors.zone_indicators(zone=zone)
     latest_values = selectors.latest_zone_measurements(zone_indicators)

@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, Q, QuerySet, Value
 
 from sizes.partners.models import Organisation, Partnership
 from sizes.resources.models import (
@@ -98,16 +98,23 @@ def zone_pooled_summary(*, zone: Zone) -> dict[int, set[str]]:
 
 
 def zones_pooled_summary(*, zone_ids: list[int]) -> dict[int, dict[int, set[str]]]:
-    """`zone_pooled_summary` for many zones at once (zone id -> summary), in five queries."""
+    """`zone_pooled_summary` for many zones at once (zone id -> summary), in two queries: the
+    partners, then who shared which kind (one UNION of the four kinds' tables)."""
     summaries: dict[int, dict[int, set[str]]] = {z: {} for z in zone_ids}
     for zone_id, org_id in Partnership.objects.filter(zone_id__in=zone_ids).values_list(
         "zone_id", "organisation_id"
     ):
         summaries[zone_id].setdefault(org_id, set())
-    for kind, model in POOLED_MODELS.items():
-        rows = model.objects.filter(zone_id__in=zone_ids).values_list("zone_id", "organisation_id")
-        for zone_id, org_id in rows.order_by().distinct():
-            summaries[zone_id].setdefault(org_id, set()).add(kind)
+    kinds = [
+        model.objects.filter(zone_id__in=zone_ids)
+        .annotate(pooled_kind=Value(kind, output_field=CharField()))
+        .values_list("zone_id", "organisation_id", "pooled_kind")
+        .order_by()
+        for kind, model in POOLED_MODELS.items()
+    ]
+    shared = kinds[0].union(*kinds[1:]).order_by("zone_id", "organisation_id", "pooled_kind")
+    for zone_id, org_id, kind in shared:
+        summaries[zone_id].setdefault(org_id, set()).add(kind)
     return summaries
 
 
@@ -121,18 +128,31 @@ class PartnerShare:
     missing: list[str]
 
 
-def two_stars_check(*, zone: Zone, user) -> list[PartnerShare]:
+def two_stars_check(
+    *,
+    zone: Zone,
+    user,
+    summary: dict[int, set[str]] | None = None,
+    visible_records: dict[str, list] | None = None,
+) -> list[PartnerShare]:
     """Per partner: which pooled kinds are shared, which only with partners, which missing.
 
     Only the *fact* that a partners-only record exists is shown to others (the star grade counts
-    it); its content never is.
+    it); its content never is. `summary`: the zone's `zone_pooled_summary`, and
+    `visible_records`: kind -> the zone's records of that kind `user` may see (as
+    `records_visible_to` returns them), when the caller has read them already (the zone page).
     """
-    summary = zone_pooled_summary(zone=zone)
+    if summary is None:
+        summary = zone_pooled_summary(zone=zone)
     visible: dict[int, set[str]] = defaultdict(set)
     for kind, model in POOLED_MODELS.items():
-        for org_id in records_visible_to(model, user, zone).values_list(
-            "organisation_id", flat=True
-        ):
+        if visible_records is not None:
+            org_ids = [record.organisation_id for record in visible_records[kind]]
+        else:
+            org_ids = records_visible_to(model, user, zone).values_list(
+                "organisation_id", flat=True
+            )
+        for org_id in org_ids:
             visible[org_id].add(kind)
     orgs = Organisation.objects.in_bulk(summary.keys())
     rows = []

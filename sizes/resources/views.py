@@ -52,10 +52,14 @@ def _pledging_orgs(user):
     return Organisation.objects.filter(pk__in=ids)
 
 
-def zone_resources_context(request, zone) -> dict:
-    """Everything `resources/_zone_section.html` needs, for the person asking."""
+def zone_resources_context(request, zone, *, pooled: dict[int, set[str]] | None = None) -> dict:
+    """Everything `resources/_zone_section.html` needs, for the person asking. `pooled`: the
+    zone's `zone_pooled_summary`, when the page has read it already."""
     user = request.user
     budgets = list(selectors.budgets_visible_to(user, zone))
+    assets = list(selectors.assets_visible_to(user, zone))
+    objectives = list(selectors.objectives_visible_to(user, zone))
+    plans = list(selectors.plans_visible_to(user, zone))
     totals = selectors.budget_totals(budgets)
     currency = totals.currencies[0] if totals.currencies else "GBP"
     chart_values = [
@@ -75,11 +79,21 @@ def zone_resources_context(request, zone) -> dict:
             + "; ".join(f"{p}: {v:,.0f}" for p, v in chart_values),
         ),
         "res_period_partners": partners,
-        "res_assets": list(selectors.assets_visible_to(user, zone)),
-        "res_objectives": list(selectors.objectives_visible_to(user, zone)),
-        "res_plans": list(selectors.plans_visible_to(user, zone)),
+        "res_assets": assets,
+        "res_objectives": objectives,
+        "res_plans": plans,
         "res_pledges": list(selectors.pledges_visible_to(user, zone)),
-        "res_two_stars": selectors.two_stars_check(zone=zone, user=user),
+        "res_two_stars": selectors.two_stars_check(
+            zone=zone,
+            user=user,
+            summary=pooled,
+            visible_records={
+                "budget": budgets,
+                "asset": assets,
+                "objective": objectives,
+                "plan": plans,
+            },
+        ),  # fmt: skip
         "res_labels": selectors.POOLED_LABELS,
         "res_can_share": _sharing_orgs(user, zone).exists(),
         "res_can_pledge": zone.is_public and _pledging_orgs(user).exists(),

@@ -16,7 +16,7 @@ from django.db.models import (
 )
 
 from sizes.variations.models import Subject, Variation, VariationEvent, VariationStatus
-from sizes.zones.models import PUBLIC, Zone
+from sizes.zones.models import PUBLIC, Zone, ZoneStatus
 
 
 def variations_public(
@@ -35,7 +35,10 @@ def variations_public(
     zones and an index of the variations alone (an index-only scan of (subject, zone)), where
     joining every variation to its zone cost 33 ms at 100,000 variations; nothing is loaded."""
     if counting:
-        hidden = Zone.objects.filter(pk=OuterRef("zone_id")).exclude(status__in=PUBLIC)
+        # The hidden statuses named, not "not public": PostgreSQL finds those few zones from
+        # the status index, where NOT IN read every zone (4.5 ms at 10,000, in each worker).
+        hidden_statuses = [s for s in ZoneStatus.values if s not in PUBLIC]
+        hidden = Zone.objects.filter(pk=OuterRef("zone_id"), status__in=hidden_statuses)
         qs = Variation.objects.filter(~Exists(hidden))
     else:
         qs = Variation.objects.filter(zone__status__in=PUBLIC)
@@ -132,17 +135,29 @@ def variation_conflicts(*, variation: Variation, overlapping_zone_ids: list[int]
     ).select_related("zone", "owner")
 
 
-def variations_conflicts_many(*, variations, overlapping_zone_ids: list[int]) -> dict[int, list]:
-    """`variation_conflicts` for many variations of one zone at once (variation id -> the
-    conflicting variations), in one query."""
-    variations = list(variations)
-    zone_ids = {v.zone_id for v in variations}
-    others = Variation.objects.filter(
-        zone_id__in=[z for z in overlapping_zone_ids if z not in zone_ids],
-        rule_key__in={v.rule_key for v in variations},
-        status=VariationStatus.ACTIVE,
-    ).select_related("zone", "owner")
-    by_rule: dict[str, list] = defaultdict(list)
-    for other in others:
-        by_rule[other.rule_key].append(other)
-    return {v.pk: list(by_rule.get(v.rule_key, [])) for v in variations}
+def zone_variations_conflicting(
+    *, zone, overlapping_zone_ids: list[int]
+) -> list[tuple[Variation, list[Variation]]]:
+    """The zone's active variations (if the zone is public) that vary the same standard rule as
+    an active variation in one of the overlapping zones: (variation, [those variations]) pairs,
+    by title, in one query. Each variation is loaded with what a list of them shows (title,
+    owner's name, zone's name and address), not every column."""
+    if zone.status not in PUBLIC:
+        return []
+    others = [z for z in overlapping_zone_ids if z != zone.pk]
+    rows = (
+        Variation.objects.filter(zone_id__in=[zone.pk, *others], status=VariationStatus.ACTIVE)
+        .select_related("zone", "owner")
+        .only(
+            *("title", "rule_key", "zone", "zone__name", "zone__slug"),
+            *("owner", "owner__name", "owner__slug"),
+        )
+        .order_by("title", "pk")
+    )
+    mine, by_rule = [], defaultdict(list)
+    for v in rows:
+        if v.zone_id == zone.pk:
+            mine.append(v)
+        else:
+            by_rule[v.rule_key].append(v)
+    return [(v, by_rule[v.rule_key]) for v in mine if by_rule.get(v.rule_key)]

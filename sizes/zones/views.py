@@ -21,6 +21,7 @@ from sizes.outcomes.views import zone_outcomes_context
 from sizes.partners import permissions as pperms
 from sizes.partners import services as partner_services
 from sizes.partners.models import Membership, Partnership
+from sizes.resources.selectors import zone_pooled_summary
 from sizes.resources.views import zone_resources_context
 from sizes.variations.views import zone_section_context
 from sizes.zones import forms, selectors, services
@@ -78,6 +79,7 @@ def register(request):
 
 def _detail_context(request, zone) -> dict:
     user = request.user
+    pooled = zone_pooled_summary(zone=zone)
     steward = perms.is_steward(user, zone)
     partnerships = list(zone.partnerships.all())
     signable = set()
@@ -106,8 +108,9 @@ def _detail_context(request, zone) -> dict:
             "steward": steward,
         },
         **zone_section_context(request, zone),
-        **zone_resources_context(request, zone),
-        **zone_outcomes_context(request, zone),
+        # What each partner has pooled: the resources section and the star grade both show it.
+        **zone_resources_context(request, zone, pooled=pooled),
+        **zone_outcomes_context(request, zone, pooled=pooled),
         **engagement_views.zone_engagement_context(request, zone),
         **engagement_views.comments_context(request, zone),
         "days_left": zone.consultation_days_left(),

@@ -259,6 +259,33 @@ def test_conflicting_variations_shown_to_both_zones(client, seed_zone, small_zon
     assert "Conflicts with" not in client.get(f"/variations/{a.pk}/").content.decode()
 
 
+def test_conflicts_in_a_zone_are_read_in_one_query_with_what_the_page_shows(
+    seed_zone, small_zone, django_assert_num_queries
+):
+    from sizes.geo.selectors import variations_conflicting_in_zone
+
+    b = variation(seed_zone, "B: open referrals", rule="Open referrals")
+    a = variation(seed_zone, "A: home visits")  # the default rule
+    variation(seed_zone, "C: no match here", rule="Library hours")
+    variation(seed_zone, "D: ended", rule="Open referrals", status="ended")
+    theirs = variation(small_zone, "Their home visits")
+    theirs_too = variation(small_zone, "Their open referrals", rule="Open referrals")
+    variation(small_zone, "Their ended visits", status="ended")
+    overlaps = zones_overlapping(seed_zone)
+    with django_assert_num_queries(1):
+        found = variations_conflicting_in_zone(seed_zone, overlaps=overlaps)
+        # What geo/_zone_overlaps.html shows of each: no more queries for it.
+        shown = [
+            (v.pk, v.title, v.owner.name, [(c.pk, c.title, c.owner.name, c.zone.name) for c in cs])
+            for v, cs in found
+        ]
+    assert [(v, cs) for v, cs in found] == [(a, [theirs]), (b, [theirs_too])]  # by title
+    assert shown[0][3] == [(theirs.pk, theirs.title, theirs.owner.name, "Pershore Road block")]
+    # Only public zones list conflicts; the zone's overlaps name public zones only.
+    seed_zone.status = ZoneStatus.DRAFT
+    assert variations_conflicting_in_zone(seed_zone, overlaps=overlaps) == []
+
+
 # --- Lookup lists variations -----------------------------------------------------------------
 
 

@@ -184,3 +184,33 @@ def test_real_pooled_summary_is_used_when_present(steward):
     g = zone_grade(zone=zone)
     assert g.stars == 1  # no partner has shared anything
     assert g.levels[1].missing[0].startswith("At least 2 partners")
+
+
+def test_a_pooled_summary_given_is_used_instead_of_reading_one(steward, pooled):
+    """The zone page reads the summary once for its resources section and the grade."""
+
+    zone = declared_zone(steward)
+    a, b = _orgs(2)
+    everything = {"budget", "asset", "objective", "plan"}
+    pooled["summary"] = {o.pk: set(everything) for o in (a, b)}  # what a read would find
+    assert zone_grade(zone=zone).stars == 2
+    given = {a.pk: set(everything), b.pk: {"budget"}}
+    assert zone_grade(zone=zone, pooled=given).stars == 1
+    pooled["summary"] = given
+    assert zone_grade(zone=zone, pooled=given).as_dict() == zone_grade(zone=zone).as_dict()
+
+
+def test_a_pooled_summary_given_saves_reading_it(steward):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sizes.resources.selectors import zone_pooled_summary
+
+    zone = declared_zone(steward)
+    summary = zone_pooled_summary(zone=zone)
+    with CaptureQueriesContext(connection) as read:
+        expected = zone_grade(zone=zone)
+    with CaptureQueriesContext(connection) as passed:
+        got = zone_grade(zone=zone, pooled=summary)
+    assert got.as_dict() == expected.as_dict()
+    assert len(read) - len(passed) == 2  # the partners, and who pooled what

@@ -32,3 +32,52 @@ def test_two_stars_check_hides_content_but_says_what_is_missing(
     assert row.missing == ["objective", "plan"]
     partner_view = {r.organisation.name: r for r in two_stars_check(zone=zone, user=council_signer)}
     assert partner_view["Test City Council"].shared == ["budget", "asset"]
+
+
+def test_two_stars_check_from_records_already_read_says_the_same_in_fewer_queries(
+    zone, council, community, council_signer, community_signer, resident,
+    django_assert_num_queries,
+):  # fmt: skip
+    """The zone page passes the summary and the records it has read for its own lists."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sizes.resources.selectors import POOLED_MODELS, records_visible_to
+
+    b.budget(council_signer, zone, council)
+    b.asset(council_signer, zone, council, visibility="partners")
+    b.plan(community_signer, zone, community, visibility="partners")
+    for user in (resident, council_signer, None):
+        with CaptureQueriesContext(connection) as own:
+            expected = two_stars_check(zone=zone, user=user)
+        summary = zone_pooled_summary(zone=zone)
+        records = {
+            kind: list(records_visible_to(model, user, zone))
+            for kind, model in POOLED_MODELS.items()
+        }
+        assert len(own) >= 7  # the summary (2), each kind's visible records (4), the names
+        with django_assert_num_queries(1):  # only the organisations' names
+            given = two_stars_check(zone=zone, user=user, summary=summary, visible_records=records)
+        assert [(r.organisation, r.shared, r.shared_privately, r.missing) for r in given] == [
+            (r.organisation, r.shared, r.shared_privately, r.missing) for r in expected
+        ]
+        assert any(r.shared_privately for r in given) == (user is not council_signer)
+
+
+def test_summaries_of_many_zones_take_two_queries(
+    zone, council, community, council_signer, community_signer, django_assert_num_queries
+):
+    from sizes.resources.selectors import zones_pooled_summary
+    from tests.factories import ZoneFactory
+
+    other = ZoneFactory()
+    b.budget(council_signer, zone, council)
+    b.budget(council_signer, zone, council, service="Libraries")  # still one "budget"
+    b.asset(council_signer, zone, council, visibility="partners")
+    b.plan(community_signer, zone, community)
+    with django_assert_num_queries(2):
+        summaries = zones_pooled_summary(zone_ids=[zone.pk, other.pk])
+    assert summaries == {
+        zone.pk: {council.pk: {"budget", "asset"}, community.pk: {"plan"}},
+        other.pk: {},
+    }
