@@ -6,6 +6,7 @@ from django.db.models import Exists, OuterRef
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from sizes.core import gcfreeze
 from sizes.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from sizes.core.pagination import paginate
 from sizes.engagement.views import comments_context
@@ -101,7 +102,7 @@ def register(request):
         .order_by("name")
         .values_list("slug", "name", named=True)
     )
-    return render(
+    response = render(
         request,
         "variations/register.html",
         {
@@ -120,6 +121,8 @@ def register(request):
         },
         status=400 if problems else 200,
     )  # fmt: skip
+    gcfreeze.release(page.object_list)  # freed now, not by a collector pause later
+    return response
 
 
 def detail(request, pk):

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from sizes.core import gcfreeze
 from sizes.core.errors import Conflict, DomainError, NotFound
 from sizes.core.pagination import paginate
 from sizes.engagement import views as engagement_views
@@ -62,7 +63,7 @@ def register(request):
         request, selectors.zones_for_register(user=request.user, status=status, theme=theme)
     )
     zones = list(page.object_list)
-    return render(
+    response = render(
         request,
         "zones/register.html",
         {
@@ -75,6 +76,8 @@ def register(request):
             "themes": selectors.themes_in_use(),
         },
     )
+    gcfreeze.release(zones)  # freed now, not by a collector pause later
+    return response
 
 
 def _detail_context(request, zone) -> dict:
@@ -120,7 +123,12 @@ def _detail_context(request, zone) -> dict:
 
 def detail(request, slug):
     zone = _zone(request, slug)
-    return render(request, "zones/detail.html", _detail_context(request, zone))
+    context = _detail_context(request, zone)
+    response = render(request, "zones/detail.html", context)
+    variations = [v for _, group in context["variation_groups"] for v in group]
+    # Freed now, not by a collector pause later (sizes/core/gcfreeze.py).
+    gcfreeze.release([zone, *context["partnerships"], *variations])
+    return response
 
 
 @require_POST
