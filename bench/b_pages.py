@@ -22,6 +22,7 @@ steadier figure.
 from __future__ import annotations
 
 import gzip
+import os
 import shutil
 import time
 from pathlib import Path
@@ -165,13 +166,9 @@ def measure(sizes: list[int], repeats: int, seed: int, shapes_cache: str = "") -
             first_s = time.perf_counter() - first_start
             assert response.status_code == 200, (url, response.status_code)
             queries = _count_queries(connection, client.get, url)
-            times, cpu = [], []
-            for _ in range(repeats):
-                t0, c0 = time.perf_counter(), time.process_time()
-                response = client.get(url)
-                cpu.append(time.process_time() - c0)
-                times.append(time.perf_counter() - t0)
-            body = response.content
+            server = _ServerCpu(connection)
+            times, cpu = _time(client, url, repeats)
+            body = client.get(url).content
             pages[label] = {
                 "url": url,
                 "first_s": first_s,
@@ -179,18 +176,84 @@ def measure(sizes: list[int], repeats: int, seed: int, shapes_cache: str = "") -
                 "bytes": len(body),
                 "gzip_bytes": len(gzip.compress(body, 6)),
                 "cpu": percentiles(cpu),
+                "server_cpu_s": server.per_request(repeats + 1),
                 **percentiles(times),
             }
+        pinned = {}
+        cores = os.sched_getaffinity(0)
+        if connection.vendor == "postgresql" and n == sizes[-1] and _pin(connection, {min(cores)}):
+            # A diagnostic: the same pages with this process and its PostgreSQL connection on
+            # one core, where neither waits for the other to be woken on another core.
+            try:
+                for label, p in pages.items():
+                    client.get(p["url"])
+                    times, cpu = _time(client, p["url"], repeats)
+                    pinned[label] = {"cpu": percentiles(cpu), **percentiles(times)}
+            finally:
+                _pin(connection, cores)
         rows.append(
             {
                 "zones": n,
                 "variations": n * VARIATIONS_PER_ZONE,
                 "fill_s": fill_s,
                 "pages": pages,
+                **({"pinned": pinned} if pinned else {}),
             }
         )
         print(f"   pages: {n:,} zones measured", flush=True)
     return rows
+
+
+def _time(client, url: str, repeats: int) -> tuple[list[float], list[float]]:
+    """Wall and CPU seconds of `repeats` requests for `url`."""
+    times, cpu = [], []
+    for _ in range(repeats):
+        t0, c0 = time.perf_counter(), time.process_time()
+        response = client.get(url)
+        cpu.append(time.process_time() - c0)
+        times.append(time.perf_counter() - t0)
+        assert response.status_code == 200, (url, response.status_code)
+    return times, cpu
+
+
+def _backend_pid(connection) -> int | None:
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+def _proc_cpu_s(pid: int) -> float:
+    """User and system CPU seconds of a process on this machine (/proc/<pid>/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class _ServerCpu:
+    """The CPU time PostgreSQL's server process for this connection spends on the requests
+    that follow (None on SQLite, or if the connection was replaced meanwhile)."""
+
+    def __init__(self, connection):
+        self.connection = connection
+        self.pid = _backend_pid(connection)
+        self.start = _proc_cpu_s(self.pid) if self.pid else None
+
+    def per_request(self, requests: int) -> float | None:
+        if self.pid is None or _backend_pid(self.connection) != self.pid:
+            return None
+        return (_proc_cpu_s(self.pid) - self.start) / requests
+
+
+def _pin(connection, cores: set[int]) -> bool:
+    """Let this process and its PostgreSQL server process run on these cores only; False
+    when the machine does not allow it."""
+    try:
+        os.sched_setaffinity(_backend_pid(connection), cores)
+        os.sched_setaffinity(0, cores)
+    except OSError:
+        return False
+    return True
 
 
 def _count_queries(connection, fn, *args) -> int:
@@ -235,6 +298,10 @@ def targets(result: dict) -> list[dict]:
     return out
 
 
+def _ms_or_dash(seconds: float | None) -> str:
+    return "–" if seconds is None else fmt_ms(seconds)
+
+
 def _kb(n: int) -> str:
     return f"{n / 1024:,.0f} KB" if n < 10 * 2**20 else f"{n / 2**20:,.1f} MB"
 
@@ -249,7 +316,9 @@ def render(result: dict) -> str:
         "data then simplifies every boundary for that zoom; later requests use the cached "
         "shapes until the geography changes). CPU p95: processor time of the request in "
         "this process (the application, and SQLite's work; not PostgreSQL's server), "
-        "steadier than wall time on a shared machine. Queries: SQL queries for one request. "
+        "steadier than wall time on a shared machine. Server CPU (PostgreSQL): the CPU time "
+        "of PostgreSQL's process serving this connection, a request on average (read from "
+        "/proc, in 10 ms ticks). Queries: SQL queries for one request. "
         "The registers are paginated (50 per page). Map sizes are the JSON body and its "
         "gzip size (what a browser downloads: the map data is sent compressed). The zoom 12 "
         "map data is one view (a 1,000 × 600 pixel map, padded by half on each side, asked "
@@ -258,6 +327,7 @@ def render(result: dict) -> str:
     ]
     for backend, rows in result["backends"].items():
         lines += [f"### {backend}", ""]
+        server = any(p.get("server_cpu_s") is not None for r in rows for p in r["pages"].values())
         table = []
         for r in rows:
             for label, p in r["pages"].items():
@@ -268,6 +338,7 @@ def render(result: dict) -> str:
                         fmt_ms(p["p50"]),
                         fmt_ms(p["p95"]),
                         fmt_ms(p["cpu"]["p95"]) if "cpu" in p else "–",
+                        *([_ms_or_dash(p.get("server_cpu_s"))] if server else []),
                         fmt_ms(p["first_s"]),
                         p["queries"],
                         _kb(p["bytes"]),
@@ -276,10 +347,45 @@ def render(result: dict) -> str:
                 )
         lines.append(
             md_table(
-                ["Zones", "Page", "p50", "p95", "CPU p95", "First", "Queries", "Size", "gzip"],
+                [
+                    "Zones",
+                    "Page",
+                    "p50",
+                    "p95",
+                    "CPU p95",
+                    *(["Server CPU"] if server else []),
+                    "First",
+                    "Queries",
+                    "Size",
+                    "gzip",
+                ],
                 table,
-            )
+            )  # fmt: skip
         )
+        pinned = rows[-1].get("pinned")
+        if pinned:
+            lines += [
+                "",
+                f"The same pages at {rows[-1]['zones']:,} zones with this process and its "
+                "PostgreSQL server process on one core (a diagnostic, not how a server runs): "
+                "on this virtual machine a process that waits for a query is woken on a "
+                "core whose caches have gone cold, and the application's own CPU time per "
+                "page rises accordingly (compare CPU p95 with the table above).",
+                "",
+                md_table(
+                    ["Page", "p50", "p95", "CPU p50", "CPU p95"],
+                    [
+                        [
+                            label,
+                            fmt_ms(p["p50"]),
+                            fmt_ms(p["p95"]),
+                            fmt_ms(p["cpu"]["p50"]),
+                            fmt_ms(p["cpu"]["p95"]),
+                        ]
+                        for label, p in pinned.items()
+                    ],
+                ),  # fmt: skip
+            ]
         lines += [
             "",
             "The map data for every zone grows with the number of zones (the register map asks "
