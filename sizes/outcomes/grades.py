@@ -143,10 +143,15 @@ def _facts_for(
     indicators = list(
         Indicator.objects.filter(
             outcome__zone_id__in=zone_ids, is_context=False, baseline_value__isnull=False
-        ).select_related("outcome")
-    )
+        )
+        .order_by("outcome_id", "name", "pk")
+        .values_list(
+            "pk", "name", "polarity", "baseline_value", "baseline_date", "outcome__zone_id",
+            "outcome__title", named=True,
+        )
+    )  # fmt: skip
     for ind in indicators:
-        facts[ind.outcome.zone_id].indicators.append(ind)
+        facts[ind.outcome__zone_id].indicators.append(ind)
     by_indicator = {ind.pk: ind for ind in indicators}
     codes: dict[int, set[str]] = {}
     for ind_id, code in ComparisonArea.objects.filter(indicator_id__in=by_indicator).values_list(
@@ -157,23 +162,27 @@ def _facts_for(
         "indicator_id", "area_code", "period_start", "period_end", "value", named=True
     ):
         ind = by_indicator[m.indicator_id]
-        zone_facts = facts[ind.outcome.zone_id]
+        zone_facts = facts[ind.outcome__zone_id]
         if m.area_code == "":
             zone_facts.zone_values.setdefault(ind.pk, []).append(m)
         elif m.area_code in codes.get(ind.pk, ()):
             zone_facts.compared.add(ind.pk)
-    for a in SROIAnalysis.objects.filter(zone_id__in=zone_ids, published=True):
+    for a in SROIAnalysis.objects.filter(zone_id__in=zone_ids, published=True).values_list(
+        "zone_id", "title", "sroi_ratio", named=True
+    ):
         facts[a.zone_id].published_sroi.append(a)
-    for r in Review.objects.filter(zone_id__in=zone_ids):
+    for r in Review.objects.filter(zone_id__in=zone_ids).values_list(
+        "zone_id", "held_on", "decision", named=True
+    ):
         facts[r.zone_id].reviews.append(r)
     for zone_id in Lesson.objects.filter(
         zone_id__in=zone_ids, published=True, review__isnull=False
     ).values_list("zone_id", flat=True):
         facts[zone_id].published_lessons += 1
-    for a in VariationAdoption.objects.filter(variation__zone_id__in=zone_ids).select_related(
-        "variation"
+    for a in VariationAdoption.objects.filter(variation__zone_id__in=zone_ids).values_list(
+        "variation__zone_id", "variation__title", "adopted_beyond", named=True
     ):
-        facts[a.variation.zone_id].adoptions.append(a)
+        facts[a.variation__zone_id].adoptions.append(a)
     return facts, names
 
 
@@ -245,8 +254,8 @@ def _measured_outcomes(facts) -> list[str]:
         after = ind.baseline_date is not None and any(
             m.period_end > ind.baseline_date for m in facts.zone_values.get(ind.pk, ())
         )
-        if after and ind.pk in facts.compared and ind.outcome.title not in found:
-            found.append(ind.outcome.title)
+        if after and ind.pk in facts.compared and ind.outcome__title not in found:
+            found.append(ind.outcome__title)
     return found
 
 
@@ -310,7 +319,7 @@ def _star_learning(zone, c, facts, names) -> Star:
     adoptions = facts.adoptions
     for a in adoptions:
         star.evidence.append(
-            f"“{a.variation.title}” was adopted beyond the zone: {a.adopted_beyond}."
+            f"“{a.variation__title}” was adopted beyond the zone: {a.adopted_beyond}."
         )
     renewed = any(r.decision == Review.Decision.RENEW for r in reviews)
     improved = _improved(facts)
