@@ -5,7 +5,6 @@ from collections import defaultdict
 
 from django.db.models import (
     Case,
-    Exists,
     IntegerField,
     OuterRef,
     Q,
@@ -31,15 +30,15 @@ def variations_public(
     """Variations of public zones, filtered; with what the register shows loaded.
 
     `counting`: the same variations for counting them: a zone's visibility is tested as "not
-    in a zone that is not public" (NOT EXISTS), which PostgreSQL answers from the few hidden
-    zones and an index of the variations alone (an index-only scan of (subject, zone)), where
-    joining every variation to its zone cost 33 ms at 100,000 variations; nothing is loaded."""
+    in one of the zones that are not public", a list both databases read once from the status
+    index and then check each variation against, reading only an index of the variations (an
+    index-only scan of (subject, zone)). Joining every variation to its zone cost 33 ms at
+    100,000 variations on PostgreSQL; asking for each variation whether its zone is hidden (NOT
+    EXISTS) cost SQLite 45 ms (a lookup of the zone per variation), this 14 ms."""
     if counting:
-        # The hidden statuses named, not "not public": PostgreSQL finds those few zones from
-        # the status index, where NOT IN read every zone (4.5 ms at 10,000, in each worker).
         hidden_statuses = [s for s in ZoneStatus.values if s not in PUBLIC]
-        hidden = Zone.objects.filter(pk=OuterRef("zone_id"), status__in=hidden_statuses)
-        qs = Variation.objects.filter(~Exists(hidden))
+        hidden = Zone.objects.filter(status__in=hidden_statuses).values("pk")
+        qs = Variation.objects.exclude(zone_id__in=hidden)
     else:
         qs = Variation.objects.filter(zone__status__in=PUBLIC)
     if zone is not None:

@@ -240,3 +240,28 @@ def test_register_by_ward_and_by_date(
     assert "Pavilion open early" not in client.get(f"/variations/?on={yesterday}").content.decode()
     bad = client.get("/variations/?on=31/02/2026")
     assert bad.status_code == 400 and "Enter the date as year-month-day" in bad.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_registers_counts_leave_out_variations_of_hidden_zones():
+    """Counting reads only an index of the variations and the list of hidden zones; it must
+    count exactly what the register lists."""
+    from bench.pagedata import populate, simple_shapes
+    from sizes.variations.models import Variation
+    from sizes.variations.selectors import variations_public
+    from sizes.zones.models import Zone, ZoneStatus
+
+    populate(n_zones=3, shapes=simple_shapes(3, 1, 0), variations_per_zone=4)
+    hidden = Zone.objects.order_by("pk").first()
+    hidden.status = ZoneStatus.DRAFT
+    hidden.save(update_fields=["status"])
+    listed = variations_public()
+    counted = variations_public(counting=True)
+    assert Variation.objects.count() == 12
+    assert counted.count() == listed.count() == 8
+    assert set(counted.values_list("pk", flat=True)) == set(listed.values_list("pk", flat=True))
+    for subject in {v.subject for v in Variation.objects.all()}:
+        assert (
+            variations_public(counting=True, subject=subject).count()
+            == variations_public(subject=subject).count()
+        )
