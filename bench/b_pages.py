@@ -310,19 +310,22 @@ def render(result: dict) -> str:
     lines = [
         "## Pages",
         "",
-        f"Each page requested through Django's test client (no server, no network), warmed "
-        f"once, then timed {result['repeats']} times; {result['variations_per_zone']} "
-        "variations per zone. “First” is the first request after the data changed (the map "
+        "Each page requested through Django's test client (no server, no network), warmed once,"
+        f" then timed {result['repeats']} times; {result['variations_per_zone']} variations per "
+        "zone. After each fill the planner's statistics are gathered as on a live site (SQLite:"
+        " `ANALYZE`, as the daily `sizes tick` does; PostgreSQL: `VACUUM ANALYZE`, as "
+        "autovacuum does), and the process's garbage collector is set up as a server worker's "
+        "(`gcfreeze.enable()`). “First” is the first request after the data changed (the map "
         "data then simplifies every boundary for that zoom; later requests use the cached "
-        "shapes until the geography changes). CPU p95: processor time of the request in "
-        "this process (the application, and SQLite's work; not PostgreSQL's server), "
-        "steadier than wall time on a shared machine. Server CPU (PostgreSQL): the CPU time "
-        "of PostgreSQL's process serving this connection, a request on average (read from "
-        "/proc, in 10 ms ticks). Queries: SQL queries for one request. "
-        "The registers are paginated (50 per page). Map sizes are the JSON body and its "
-        "gzip size (what a browser downloads: the map data is sent compressed). The zoom 12 "
-        "map data is one view (a 1,000 × 600 pixel map, padded by half on each side, asked "
-        "for with `bbox=`), as the register map asks when many zones are in force.",
+        "shapes until the geography changes). CPU p95: processor time of the request in this "
+        "process (the application, and SQLite's work; not PostgreSQL's server), steadier than "
+        "wall time on a shared machine. Server CPU (PostgreSQL): the CPU time of PostgreSQL's "
+        "process serving this connection, a request on average (read from /proc, in 10 ms "
+        "ticks). Queries: SQL queries for one request. The registers are paginated (50 per "
+        "page). Map sizes are the JSON body and its gzip size (what a browser downloads: the "
+        "map data is sent compressed). The zoom 12 map data is one view (a 1,000 × 600 pixel "
+        "map, padded by half on each side, asked for with `bbox=`), as the register map asks "
+        "when many zones are in force.",
         "",
     ]
     for backend, rows in result["backends"].items():
