@@ -25,6 +25,9 @@ from sizes.api.problems import (
 from sizes.core.errors import DomainError
 from sizes.core.unavailable import DATABASE_UNAVAILABLE_ERRORS, database_unavailable
 
+# URL patterns matched before the others (see SizesNinjaAPI.urls).
+FIRST_URLS = ("lookup",)
+
 DESCRIPTION = """
 The register of Social Innovation Zones as open data: zones, their boundaries (GeoJSON),
 partners, variations, reviews and public history, plus writes for partners' systems.
@@ -57,6 +60,10 @@ class SizesNinjaAPI(NinjaAPI):
             else p
             for p in patterns
         ]
+        # The lookup is the busiest request by far: match it first instead of after the 49
+        # patterns before it (trying them cost it about 5% of its CPU). Safe because no other
+        # pattern can match "lookup"; test_reads checks the order.
+        wrapped.sort(key=lambda p: getattr(p, "name", None) not in FIRST_URLS)
         # Anything else under /api/v1/ is a problem+json 404, not the site's HTML page.
         wrapped.append(re_path(r"^.*$", api_http(_not_found), name="not-found"))
         return wrapped, app_name, namespace

@@ -187,6 +187,22 @@ def test_lookup_moved_into_the_api(client, world):
     problem(client.get(f"{API}/lookup", {"place": "x"}), 400, "parameter_unknown")
 
 
+def test_lookup_is_matched_first_and_nothing_else_moved():
+    """The lookup's URL pattern is tried first (the busiest request); every other pattern
+    keeps ninja's order, and the catch-all 404 stays last."""
+    from django.urls import resolve
+
+    from sizes.api.api import api
+
+    names = [p.name for p in api.urls[0]]
+    assert names[0] == "lookup"
+    assert names[-1] == "not-found"
+    ninja_order = [p.name for p in super(type(api), api).urls[0]]
+    assert names[1:-1] == [n for n in ninja_order if n != "lookup"]
+    assert resolve(f"{API}/lookup").url_name == "lookup"
+    assert resolve(f"{API}/zones/some-zone").url_name == "get_zone"
+
+
 def test_lookup_answer_is_the_documented_shape(client, world):
     from sizes.api.routers.lookup import LookupOut
 
