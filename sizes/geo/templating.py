@@ -29,14 +29,14 @@ def map_settings() -> dict:
     }
 
 
-def geo_zone_map(zone) -> dict:
-    """The zone's current boundary for its page: map data and the text alternative."""
+def geo_zone_map(zone, assets: list | None = None) -> dict:
+    """The zone's current boundary for its page: map data and the text alternative. `assets`:
+    the zone's public assets in id order, when the page has them already (the zone page's
+    resources section: `res_public_assets`)."""
     boundary = _current_boundary(zone)
     if boundary is None:
         return {"boundary": None, **map_settings()}
-    from sizes.resources.selectors import assets_visible_to
-
-    assets = list(assets_visible_to(None, zone).order_by("pk"))  # for points and areas alike
+    assets = _public_assets(zone, assets)  # for points and areas alike
     points = zone_map_points(zone, assets=assets)
     areas = zone_map_asset_areas(zone, assets=assets)
     return {

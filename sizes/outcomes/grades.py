@@ -16,8 +16,9 @@ the `SIZES_GRADE_CRITERIA` setting (a dict with the same keys).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import NamedTuple
 
 from django.conf import settings
 
@@ -106,11 +107,65 @@ class _Facts:
     adoptions: list = field(default_factory=list)
 
 
+@dataclass
+class Known:
+    """What the zone page has read already about its zone, for `zone_grade`: each part given
+    replaces one of `_facts_for`'s queries, and the grade is the same (tests compare).
+
+    `pooled`: its `zone_pooled_summary`; `names`: organisation id -> name, for (at least) its
+    partners; `reviews`: its Reviews (any order: sorted here, newest first); `indicators`: its
+    Indicators with their outcome loaded (`zone_indicators`); `sroi`: its published
+    SROIAnalysis records.
+    """
+
+    pooled: dict[int, set[str]] | None = None
+    names: dict[int, str] | None = None
+    reviews: list | None = None
+    indicators: list | None = None
+    sroi: list | None = None
+
+
+class _IndicatorRow(NamedTuple):
+    """The fields of a judged indicator the star tests read (as `_facts_for` reads them)."""
+
+    pk: int
+    name: str
+    polarity: str
+    baseline_value: object
+    baseline_date: date | None
+    outcome__zone_id: int
+    outcome__title: str
+
+
+def _judged(indicators: list) -> list[_IndicatorRow]:
+    """The rows `_facts_for` reads, from Indicator instances: not context, with a baseline,
+    in (outcome, name, id) order."""
+    judged = sorted(
+        (i for i in indicators if not i.is_context and i.baseline_value is not None),
+        key=lambda i: (i.outcome_id, i.name, i.pk),
+    )
+    return [
+        _IndicatorRow(
+            i.pk,
+            i.name,
+            i.polarity,
+            i.baseline_value,
+            i.baseline_date,
+            i.outcome.zone_id,
+            i.outcome.title,
+        )  # fmt: skip
+        for i in judged
+    ]
+
+
 def _facts_for(
-    zone_ids: list[int], pooled: dict[int, dict[int, set[str]]] | None = None
+    zone_ids: list[int],
+    pooled: dict[int, dict[int, set[str]]] | None = None,
+    known: Known | None = None,
 ) -> tuple[dict[int, _Facts], dict[int, str]]:
     """(zone id -> facts, organisation id -> name) for these zones; a dozen queries in all.
-    `pooled`: zone id -> pooled summary for zones whose summary the caller has read already."""
+    `pooled`: zone id -> pooled summary for zones whose summary the caller has read already;
+    `known`: what the caller has read already about its one zone (`Known`)."""
     from sizes.outcomes.models import (
         ComparisonArea,
         Indicator,
@@ -124,6 +179,10 @@ def _facts_for(
     from sizes.zones.models import Review
 
     facts = {z: _Facts() for z in zone_ids}
+    known = known or Known()
+    if known.pooled is not None:
+        assert len(zone_ids) == 1, "Known is about one zone"
+        pooled = {zone_ids[0]: known.pooled}
     pooled = {z: s for z, s in (pooled or {}).items() if z in facts}
     missing = [z for z in zone_ids if z not in pooled]
     if missing:
@@ -131,7 +190,10 @@ def _facts_for(
     for zone_id, summary in pooled.items():
         facts[zone_id].pooled = summary
     org_ids = {org for f in facts.values() for org in f.pooled}
-    names = dict(Organisation.objects.filter(pk__in=org_ids).values_list("pk", "name"))
+    if known.names is not None and org_ids <= known.names.keys():
+        names = {org: known.names[org] for org in org_ids}
+    else:
+        names = dict(Organisation.objects.filter(pk__in=org_ids).values_list("pk", "name"))
     # Rows with only what the star tests read, not model instances: the register grades fifty
     # zones with hundreds of variations and measurements (a model instance costs ~40 µs).
     for v in (
@@ -140,16 +202,17 @@ def _facts_for(
         .values_list("zone_id", "title", "accountable_name", "guaranteed", "cap", named=True)
     ):
         facts[v.zone_id].active.append(v)
-    indicators = list(
-        Indicator.objects.filter(
-            outcome__zone_id__in=zone_ids, is_context=False, baseline_value__isnull=False
+    if known.indicators is not None:
+        assert len(zone_ids) == 1, "Known is about one zone"
+        indicators = _judged(known.indicators)
+    else:
+        indicators = list(
+            Indicator.objects.filter(
+                outcome__zone_id__in=zone_ids, is_context=False, baseline_value__isnull=False
+            )
+            .order_by("outcome_id", "name", "pk")
+            .values_list(*_IndicatorRow._fields, named=True)
         )
-        .order_by("outcome_id", "name", "pk")
-        .values_list(
-            "pk", "name", "polarity", "baseline_value", "baseline_date", "outcome__zone_id",
-            "outcome__title", named=True,
-        )
-    )  # fmt: skip
     for ind in indicators:
         facts[ind.outcome__zone_id].indicators.append(ind)
     by_indicator = {ind.pk: ind for ind in indicators}
@@ -167,13 +230,25 @@ def _facts_for(
             zone_facts.zone_values.setdefault(ind.pk, []).append(m)
         elif m.area_code in codes.get(ind.pk, ()):
             zone_facts.compared.add(ind.pk)
-    for a in SROIAnalysis.objects.filter(zone_id__in=zone_ids, published=True).values_list(
-        "zone_id", "title", "sroi_ratio", named=True
-    ):
+    if known.sroi is not None:
+        assert len(zone_ids) == 1, "Known is about one zone"
+        sroi = sorted(
+            (a for a in known.sroi if a.published), key=lambda a: (a.period_end, a.pk), reverse=True
+        )
+    else:
+        sroi = SROIAnalysis.objects.filter(zone_id__in=zone_ids, published=True).values_list(
+            "zone_id", "title", "sroi_ratio", named=True
+        )
+    for a in sroi:
         facts[a.zone_id].published_sroi.append(a)
-    for r in Review.objects.filter(zone_id__in=zone_ids).values_list(
-        "zone_id", "held_on", "decision", named=True
-    ):
+    if known.reviews is not None:
+        assert len(zone_ids) == 1, "Known is about one zone"
+        reviews = sorted(known.reviews, key=lambda r: (r.held_on, r.pk), reverse=True)
+    else:
+        reviews = Review.objects.filter(zone_id__in=zone_ids).values_list(
+            "zone_id", "held_on", "decision", named=True
+        )
+    for r in reviews:
         facts[r.zone_id].reviews.append(r)
     for zone_id in Lesson.objects.filter(
         zone_id__in=zone_ids, published=True, review__isnull=False
@@ -347,14 +422,19 @@ def _grade(zone, c, facts, names) -> Grade:
 
 
 def zone_grade(
-    *, zone, today: date | None = None, pooled: dict[int, set[str]] | None = None
+    *,
+    zone,
+    today: date | None = None,
+    pooled: dict[int, set[str]] | None = None,
+    known: Known | None = None,
 ) -> Grade:
     """The zone's star grade (0–5), each star's evidence, and what is missing for the next.
-    `pooled`: the zone's pooled summary (`sizes.resources.selectors.zone_pooled_summary`), when
-    the caller has read it already."""
-    return zone_grades(
-        zones=[zone], today=today, pooled=None if pooled is None else {zone.pk: pooled}
-    )[zone.pk]
+    `pooled`: the zone's pooled summary (`sizes.resources.selectors.zone_pooled_summary`), and
+    `known`: more of what the grade reads (`Known`), when the caller has read it already."""
+    if pooled is not None:
+        known = replace(known or Known(), pooled=pooled)
+    facts, names = _facts_for([zone.pk], known=known)
+    return _grade(zone, criteria(), facts[zone.pk], names)
 
 
 def zone_grades(

@@ -2,6 +2,7 @@
 
 import json
 import re
+from dataclasses import replace
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from sizes.core.errors import DomainError, NotAllowed, NotFound
 from sizes.outcomes import charts, forms, selectors, services
 from sizes.outcomes import permissions as perms
-from sizes.outcomes.grades import zone_grade
+from sizes.outcomes.grades import Known, zone_grade
 from sizes.outcomes.http import problem_response
 from sizes.outcomes.models import ComparisonArea, FinancialProxy, Indicator, SROIAnalysis
 from sizes.outcomes.sroi import calculate_from_dict
@@ -246,12 +247,17 @@ def proxies(request):
     )
 
 
-def zone_outcomes_context(request, zone, *, pooled: dict[int, set[str]] | None = None) -> dict:
+def zone_outcomes_context(request, zone, *, known: Known | None = None) -> dict:
     """What the zone page's "Outcomes and evidence" section needs (outcomes/_zone_section.html).
-    `pooled`: the zone's pooled summary, when the page has read it already."""
-    grade = zone_grade(zone=zone, pooled=pooled)
-    indicators = []
+    `known`: what the page has read already that the star grade reads too (`Known`); the
+    section's own indicators and published SROI analyses are given to the grade as well."""
     zone_indicators = selectors.zone_indicators(zone=zone)
+    published_sroi = list(SROIAnalysis.objects.filter(zone=zone, published=True))  # newest first
+    grade = zone_grade(
+        zone=zone,
+        known=replace(known or Known(), indicators=zone_indicators, sroi=published_sroi),
+    )
+    indicators = []
     latest_values = selectors.latest_zone_measurements(zone_indicators)
     for indicator in zone_indicators:
         latest = latest_values.get(indicator.pk)
@@ -264,13 +270,10 @@ def zone_outcomes_context(request, zone, *, pooled: dict[int, set[str]] | None =
             }
         )
     can_manage = perms.can_manage_evidence(request.user, zone)
-    published = (
-        SROIAnalysis.objects.filter(zone=zone, published=True).order_by("-period_end").first()
-    )
     return {
         "outcomes_grade": grade,
         "outcomes_indicators": indicators,
-        "outcomes_sroi": published,
+        "outcomes_sroi": published_sroi[0] if published_sroi else None,
         "outcomes_can_manage": can_manage,
         "outcomes_manage": _manage_links(zone) if can_manage else None,
     }

@@ -10,6 +10,7 @@ Public exports pass `user=None` and so get public records only.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -90,21 +91,32 @@ def grants_visible_to(user, zone: Zone | None = None, **kw) -> QuerySet:
 # --- the star grade -------------------------------------------------------------------------
 
 
-def zone_pooled_summary(*, zone: Zone) -> dict[int, set[str]]:
+def zone_pooled_summary(*, zone: Zone, partner_ids=None) -> dict[int, set[str]]:
     """Organisation id -> which of "budget", "asset", "objective", "plan" it has shared for the
     zone, in any visibility. Every partner organisation of the zone is a key (an empty set when
-    it has shared nothing), so the grade can say who is missing what."""
-    return zones_pooled_summary(zone_ids=[zone.pk])[zone.pk]
+    it has shared nothing), so the grade can say who is missing what. `partner_ids`: the ids
+    of the zone's partner organisations, when the caller has read its partnerships already
+    (the zone page): one query fewer."""
+    partners = None if partner_ids is None else {zone.pk: partner_ids}
+    return zones_pooled_summary(zone_ids=[zone.pk], partners=partners)[zone.pk]
 
 
-def zones_pooled_summary(*, zone_ids: list[int]) -> dict[int, dict[int, set[str]]]:
+def zones_pooled_summary(
+    *, zone_ids: list[int], partners: dict[int, Iterable[int]] | None = None
+) -> dict[int, dict[int, set[str]]]:
     """`zone_pooled_summary` for many zones at once (zone id -> summary), in two queries: the
-    partners, then who shared which kind (one UNION of the four kinds' tables)."""
+    partners (unless given: zone id -> partner organisation ids), then who shared which kind
+    (one UNION of the four kinds' tables)."""
     summaries: dict[int, dict[int, set[str]]] = {z: {} for z in zone_ids}
-    for zone_id, org_id in Partnership.objects.filter(zone_id__in=zone_ids).values_list(
-        "zone_id", "organisation_id"
-    ):
-        summaries[zone_id].setdefault(org_id, set())
+    if partners is None:
+        partners = {}
+        for zone_id, org_id in Partnership.objects.filter(zone_id__in=zone_ids).values_list(
+            "zone_id", "organisation_id"
+        ):
+            partners.setdefault(zone_id, []).append(org_id)
+    for zone_id, org_ids in partners.items():
+        for org_id in org_ids:
+            summaries[zone_id].setdefault(org_id, set())
     kinds = [
         model.objects.filter(zone_id__in=zone_ids)
         .annotate(pooled_kind=Value(kind, output_field=CharField()))
@@ -134,13 +146,15 @@ def two_stars_check(
     user,
     summary: dict[int, set[str]] | None = None,
     visible_records: dict[str, list] | None = None,
+    organisations: dict[int, Organisation] | None = None,
 ) -> list[PartnerShare]:
     """Per partner: which pooled kinds are shared, which only with partners, which missing.
 
     Only the *fact* that a partners-only record exists is shown to others (the star grade counts
     it); its content never is. `summary`: the zone's `zone_pooled_summary`, and
     `visible_records`: kind -> the zone's records of that kind `user` may see (as
-    `records_visible_to` returns them), when the caller has read them already (the zone page).
+    `records_visible_to` returns them), and `organisations`: id -> Organisation for the zone's
+    partners, when the caller has read them already (the zone page).
     """
     if summary is None:
         summary = zone_pooled_summary(zone=zone)
@@ -154,7 +168,10 @@ def two_stars_check(
             )
         for org_id in org_ids:
             visible[org_id].add(kind)
-    orgs = Organisation.objects.in_bulk(summary.keys())
+    orgs = {pk: org for pk, org in (organisations or {}).items() if pk in summary}
+    missing = [pk for pk in summary if pk not in orgs]
+    if missing:  # an organisation that shared records without being a partner (any longer)
+        orgs.update(Organisation.objects.in_bulk(missing))
     rows = []
     for org_id, kinds in summary.items():
         org = orgs[org_id]

@@ -20,7 +20,15 @@ from sizes.core.errors import DomainError, NotAllowed, NotFound
 from sizes.partners.models import Membership, Organisation, Partnership
 from sizes.resources import charts, exports, forms, importer, selectors, services
 from sizes.resources import permissions as perms
-from sizes.resources.models import Asset, Budget, Objective, Plan, Pledge, PledgeStatus
+from sizes.resources.models import (
+    Asset,
+    Budget,
+    Objective,
+    Plan,
+    Pledge,
+    PledgeStatus,
+    Visibility,
+)
 from sizes.zones.forms import add_domain_error
 from sizes.zones.models import Theme, Zone
 from sizes.zones.selectors import zone_get_for_user
@@ -52,12 +60,27 @@ def _pledging_orgs(user):
     return Organisation.objects.filter(pk__in=ids)
 
 
-def zone_resources_context(request, zone, *, pooled: dict[int, set[str]] | None = None) -> dict:
+def zone_resources_context(
+    request,
+    zone,
+    *,
+    pooled: dict[int, set[str]] | None = None,
+    organisations: dict[int, Organisation] | None = None,
+) -> dict:
     """Everything `resources/_zone_section.html` needs, for the person asking. `pooled`: the
-    zone's `zone_pooled_summary`, when the page has read it already."""
+    zone's `zone_pooled_summary`, and `organisations`: id -> Organisation of its partners, when
+    the page has read them already.
+
+    `res_public_assets` are the zone's assets anyone may see (as `assets_visible_to(None,
+    zone)` in id order), for the zone page's map: taken from what this person may see, which
+    includes them all, rather than read again."""
     user = request.user
     budgets = list(selectors.budgets_visible_to(user, zone))
     assets = list(selectors.assets_visible_to(user, zone))
+    public_assets = sorted(
+        (a for a in assets if a.visibility == Visibility.PUBLIC and zone.is_public),
+        key=lambda a: a.pk,
+    )
     objectives = list(selectors.objectives_visible_to(user, zone))
     plans = list(selectors.plans_visible_to(user, zone))
     totals = selectors.budget_totals(budgets)
@@ -80,6 +103,7 @@ def zone_resources_context(request, zone, *, pooled: dict[int, set[str]] | None 
         ),
         "res_period_partners": partners,
         "res_assets": assets,
+        "res_public_assets": public_assets,
         "res_objectives": objectives,
         "res_plans": plans,
         "res_pledges": list(selectors.pledges_visible_to(user, zone)),
@@ -93,6 +117,7 @@ def zone_resources_context(request, zone, *, pooled: dict[int, set[str]] | None 
                 "objective": objectives,
                 "plan": plans,
             },
+            organisations=organisations,
         ),  # fmt: skip
         "res_labels": selectors.POOLED_LABELS,
         "res_can_share": _sharing_orgs(user, zone).exists(),

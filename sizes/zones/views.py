@@ -16,7 +16,7 @@ from sizes.core import gcfreeze
 from sizes.core.errors import Conflict, DomainError, NotFound
 from sizes.core.pagination import paginate
 from sizes.engagement import views as engagement_views
-from sizes.outcomes.grades import zone_grades
+from sizes.outcomes.grades import Known, zone_grades
 from sizes.outcomes.selectors import evidence_snapshot, evidence_summary_text
 from sizes.outcomes.views import zone_outcomes_context
 from sizes.partners import permissions as pperms
@@ -82,9 +82,14 @@ def register(request):
 
 def _detail_context(request, zone) -> dict:
     user = request.user
-    pooled = zone_pooled_summary(zone=zone)
     steward = perms.is_steward(user, zone)
+    # Read once, used by several sections: the partners (with their organisations), what each
+    # has pooled (the resources section and the star grade), the reviews (the page's list and
+    # the grade).
     partnerships = list(zone.partnerships.all())
+    organisations = {p.organisation_id: p.organisation for p in partnerships}
+    pooled = zone_pooled_summary(zone=zone, partner_ids=organisations.keys())
+    reviews = list(zone.reviews.select_related("recorded_by"))
     signable = set()
     if user.is_authenticated:
         signable = set(
@@ -97,7 +102,7 @@ def _detail_context(request, zone) -> dict:
         "partnerships": partnerships,
         "signable": signable,
         "outcomes": list(zone.outcomes.all()),
-        "reviews": list(zone.reviews.select_related("recorded_by")),
+        "reviews": reviews,
         "can": {
             "edit": steward and zone.status in EDITABLE,
             "add_outcome": steward and zone.status not in ENDED,
@@ -112,8 +117,16 @@ def _detail_context(request, zone) -> dict:
         },
         **zone_section_context(request, zone),
         # What each partner has pooled: the resources section and the star grade both show it.
-        **zone_resources_context(request, zone, pooled=pooled),
-        **zone_outcomes_context(request, zone, pooled=pooled),
+        **zone_resources_context(request, zone, pooled=pooled, organisations=organisations),
+        **zone_outcomes_context(
+            request,
+            zone,
+            known=Known(
+                pooled=pooled,
+                names={pk: org.name for pk, org in organisations.items()},
+                reviews=reviews,
+            ),
+        ),
         **engagement_views.zone_engagement_context(request, zone),
         **engagement_views.comments_context(request, zone),
         "days_left": zone.consultation_days_left(),

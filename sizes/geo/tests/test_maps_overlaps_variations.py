@@ -229,6 +229,42 @@ def test_zones_overlapping_both_ways(seed_zone, small_zone, geo_steward):
     assert [o.zone for o in zones_overlapping(seed_zone)] == [small_zone]
 
 
+def test_overlaps_are_measured_once_per_pair_of_shapes(
+    seed_zone, small_zone, geo_steward, monkeypatch
+):
+    """A process keeps each pair's measures: asked again, no shape is projected; a new
+    boundary (a new shape) is measured afresh, never answered from the old one."""
+    from sizes.geo import selectors
+
+    selectors._OVERLAPS.clear()
+    selectors._AREAS.clear()
+    projected = []
+    real = selectors.g.to_metric
+    monkeypatch.setattr(selectors.g, "to_metric", lambda geom: projected.append(1) or real(geom))
+    [first] = zones_overlapping(seed_zone)
+    assert projected  # measured
+    projected.clear()
+    assert zones_overlapping(seed_zone) == [first]
+    assert projected == []  # kept
+    # The circle grows: a new boundary, a larger overlap.
+    zone_set_boundary(
+        actor=geo_steward,
+        zone=small_zone,
+        geometry=geometry_from_point(lat=CORE_POINT[0], lon=CORE_POINT[1], radius_m=400),
+        fringe_m=50,
+        method="point",
+    )
+    [grown] = zones_overlapping(seed_zone)
+    assert projected and grown.overlap_m2 > first.overlap_m2
+    circle = bng(shape(small_zone.boundaries.current().get().core))
+    seed = bng(shape(seed_zone.boundaries.current().get().core))
+    assert grown.overlap_m2 == pytest.approx(circle.intersection(seed).area, rel=0.001)
+    # Kept measures are bounded: past the limit they are forgotten, then measured again.
+    monkeypatch.setattr(selectors, "OVERLAPS_KEPT", 1)
+    zones_overlapping(small_zone)
+    assert len(selectors._OVERLAPS) == 1
+
+
 def test_zones_overlapping_leaves_out_drafts_except_for_who_may_see_them(
     seed_zone, small_zone, geo_steward
 ):

@@ -1,6 +1,8 @@
 """The zone map shows where partners are based and the zone's public assets, never
 partners-only ones; organisations may record where they are based."""
 
+import datetime
+
 import pytest
 
 from sizes.core.errors import DomainError
@@ -42,6 +44,25 @@ def test_zone_page_lists_them_for_people_without_the_map(client, zone, council, 
     body = client.get(f"/zones/{zone.slug}/").content.decode()
     assert "Park pavilion (asset)" in body
     assert "Test City Council (where the partner is based)" in body
+
+
+def test_zone_page_map_shows_only_public_assets_to_a_partner_who_sees_more(
+    client, zone, council, council_signer
+):
+    """The page's map takes the public assets from what the reader may see: a partner sees
+    partners-only assets in the resources section, never on the map."""
+    builders.asset(council_signer, zone, council, name="Park pavilion")
+    builders.asset(council_signer, zone, council, name="Case notes", visibility="partners")
+    zone.declared_on = datetime.date(2026, 1, 5)  # the resources section shows from then
+    zone.save(update_fields=["declared_on"])
+    client.force_login(council_signer)
+    body = client.get(f"/zones/{zone.slug}/").content.decode()
+    assert "<strong>Case notes</strong>" in body  # the resources section lists it for them
+    assert "Case notes (asset)" not in body and "Park pavilion (asset)" in body
+    zone.status = ZoneStatus.PROPOSED  # still public: the same
+    zone.save(update_fields=["status"])
+    body = client.get(f"/zones/{zone.slug}/").content.decode()
+    assert "Case notes (asset)" not in body and "Park pavilion (asset)" in body
 
 
 def test_organisation_location_is_checked(council_admin):

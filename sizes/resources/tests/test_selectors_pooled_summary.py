@@ -62,6 +62,42 @@ def test_two_stars_check_from_records_already_read_says_the_same_in_fewer_querie
             (r.organisation, r.shared, r.shared_privately, r.missing) for r in expected
         ]
         assert any(r.shared_privately for r in given) == (user is not council_signer)
+        # With the partners' organisations too (the zone page has them): no query at all.
+        organisations = {p.organisation_id: p.organisation for p in zone.partnerships.all()}
+        with django_assert_num_queries(0):
+            known = two_stars_check(
+                zone=zone, user=user, summary=summary, visible_records=records,
+                organisations=organisations,
+            )  # fmt: skip
+        assert [(r.organisation, r.shared, r.missing) for r in known] == [
+            (r.organisation, r.shared, r.missing) for r in expected
+        ]
+
+
+def test_two_stars_check_reads_an_organisation_that_is_not_a_partner_any_more(
+    zone, council, community, council_signer, resident
+):
+    """Records stay when their organisation leaves the zone: its name is read, not given."""
+    b.budget(council_signer, zone, council)
+    community_only = {
+        p.organisation_id: p.organisation
+        for p in zone.partnerships.all()
+        if p.organisation_id == community.pk
+    }
+    summary = {council.pk: {"budget"}, community.pk: set()}
+    rows = two_stars_check(zone=zone, user=resident, summary=summary, organisations=community_only)
+    assert [r.organisation.name for r in rows] == sorted([council.name, community.name])
+
+
+def test_summary_from_partners_already_read_is_the_same_in_one_query(
+    zone, council, community, council_signer, django_assert_num_queries
+):
+    b.budget(council_signer, zone, council)
+    expected = zone_pooled_summary(zone=zone)
+    partner_ids = [p.organisation_id for p in zone.partnerships.all()]
+    with django_assert_num_queries(1):
+        assert zone_pooled_summary(zone=zone, partner_ids=partner_ids) == expected
+    assert expected == {council.pk: {"budget"}, community.pk: set()}
 
 
 def test_summaries_of_many_zones_take_two_queries(
