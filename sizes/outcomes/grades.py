@@ -82,13 +82,37 @@ class Grade:
         }
 
 
-def _pooled_summaries(zone_ids: list[int]) -> dict[int, dict[int, set[str]]]:
-    """Per zone, what each partner organisation has pooled: sizes.resources, when installed."""
+def _pooled_summaries(zone_ids: list[int], partners=None) -> dict[int, dict[int, set[str]]]:
+    """Per zone, what each partner organisation has pooled: sizes.resources, when installed.
+    `partners`: zone id -> partner organisation ids, when the caller has them."""
     try:
         from sizes.resources.selectors import zones_pooled_summary
     except ImportError:  # the resources app not there yet: nothing pooled
         return {z: {} for z in zone_ids}
-    return zones_pooled_summary(zone_ids=zone_ids)
+    if partners is None:
+        return zones_pooled_summary(zone_ids=zone_ids)
+    return zones_pooled_summary(
+        zone_ids=zone_ids, partners={z: partners.get(z, ()) for z in zone_ids}
+    )
+
+
+def _prefetched_partners(zones: list) -> tuple[dict[int, list[int]], dict[int, str]] | None:
+    """(zone id -> partner organisation ids, organisation id -> name) from the zones'
+    prefetched partnerships with their organisations (the register reads them to list the
+    partners), or None unless every zone has them."""
+    partners: dict[int, list[int]] = {}
+    names: dict[int, str] = {}
+    for zone in zones:
+        cache = getattr(zone, "_prefetched_objects_cache", {})
+        if "partnerships" not in cache:
+            return None
+        partners[zone.pk] = []
+        for p in cache["partnerships"]:
+            if not p._meta.get_field("organisation").is_cached(p):
+                return None
+            partners[zone.pk].append(p.organisation_id)
+            names[p.organisation_id] = p.organisation.name
+    return partners, names
 
 
 @dataclass
@@ -162,10 +186,14 @@ def _facts_for(
     zone_ids: list[int],
     pooled: dict[int, dict[int, set[str]]] | None = None,
     known: Known | None = None,
+    partners: dict[int, list[int]] | None = None,
+    names: dict[int, str] | None = None,
 ) -> tuple[dict[int, _Facts], dict[int, str]]:
     """(zone id -> facts, organisation id -> name) for these zones; a dozen queries in all.
     `pooled`: zone id -> pooled summary for zones whose summary the caller has read already;
-    `known`: what the caller has read already about its one zone (`Known`)."""
+    `known`: what the caller has read already about its one zone (`Known`); `partners`: zone
+    id -> partner organisation ids, and `names`: organisation id -> name for (at least) those
+    partners, when the caller has read them."""
     from sizes.outcomes.models import (
         ComparisonArea,
         Indicator,
@@ -186,12 +214,13 @@ def _facts_for(
     pooled = {z: s for z, s in (pooled or {}).items() if z in facts}
     missing = [z for z in zone_ids if z not in pooled]
     if missing:
-        pooled.update(_pooled_summaries(missing))
+        pooled.update(_pooled_summaries(missing, partners))
     for zone_id, summary in pooled.items():
         facts[zone_id].pooled = summary
     org_ids = {org for f in facts.values() for org in f.pooled}
-    if known.names is not None and org_ids <= known.names.keys():
-        names = {org: known.names[org] for org in org_ids}
+    given = known.names if known.names is not None else names
+    if given is not None and org_ids <= given.keys():
+        names = {org: given[org] for org in org_ids}
     else:
         names = dict(Organisation.objects.filter(pk__in=org_ids).values_list("pk", "name"))
     # Rows with only what the star tests read, not model instances: the register grades fifty
@@ -442,6 +471,9 @@ def zone_grades(
 ) -> dict[int, Grade]:
     """Zone id -> grade for many zones at once, in a fixed number of queries (the register)."""
     zones = list(zones)
-    facts, names = _facts_for([z.pk for z in zones], pooled)
+    # The register has read each zone's partners with their organisations: their ids and names
+    # need not be read again (two queries).
+    partners, names = _prefetched_partners(zones) or (None, None)
+    facts, names = _facts_for([z.pk for z in zones], pooled, partners=partners, names=names)
     c = criteria()
     return {z.pk: _grade(z, c, facts[z.pk], names) for z in zones}

@@ -17,7 +17,7 @@ from sizes.outcomes.services import (
 from sizes.outcomes.tests.helpers import declared_zone, make_area
 from sizes.variations.models import Variation, VariationStatus
 from sizes.zones.models import Review, ZoneStatus
-from tests.factories import OrganisationFactory, OutcomeFactory, ZoneFactory
+from tests.factories import MembershipFactory, OrganisationFactory, OutcomeFactory, ZoneFactory
 
 
 @pytest.fixture
@@ -25,7 +25,9 @@ def pooled(monkeypatch):
     """Stand-in for sizes.resources.selectors.zones_pooled_summary, set per test."""
     state = {"summary": {}}
     monkeypatch.setattr(
-        grades, "_pooled_summaries", lambda zone_ids: dict.fromkeys(zone_ids, state["summary"])
+        grades,
+        "_pooled_summaries",
+        lambda zone_ids, partners=None: dict.fromkeys(zone_ids, state["summary"]),
     )
     return state
 
@@ -280,3 +282,40 @@ def test_what_the_zone_page_read_gives_the_same_grade_in_fewer_queries(steward, 
     # Names that miss a pooling organisation are not used: the grade reads them all.
     partial = grades.Known(names={a.pk: a.name})
     assert zone_grade(zone=zone, known=partial).as_dict() == expected.as_dict()
+
+
+def test_register_zones_with_their_partners_read_are_graded_in_two_queries_fewer(steward):
+    """The register reads each zone's partners and their organisations to list them: the
+    grades use those instead of reading the partners and their names again."""
+    from django.db import connection
+    from django.db.models import Prefetch
+    from django.test.utils import CaptureQueriesContext
+
+    from sizes.partners.models import Partnership
+    from sizes.resources.tests import builders
+    from sizes.zones.models import Zone
+
+    zones = [declared_zone(steward), declared_zone(steward, slug="second")]
+    a, b, c = _orgs(3)
+    for zone, orgs in zip(zones, [(a, b), (c,)], strict=True):
+        for org in orgs:
+            Partnership.objects.create(zone=zone, organisation=org, commitment="Yes.")
+    sharer = Partnership.objects.filter(zone=zones[0]).first().organisation
+    builders.budget(MembershipFactory(organisation=sharer).user, zones[0], sharer)
+
+    def read(prefetch):
+        qs = Zone.objects.filter(pk__in=[z.pk for z in zones]).order_by("pk")
+        if prefetch:
+            qs = qs.prefetch_related(
+                Prefetch("partnerships", Partnership.objects.select_related("organisation"))
+            )
+        return list(qs)
+
+    plain, prefetched = read(False), read(True)
+    with CaptureQueriesContext(connection) as without:
+        expected = grades.zone_grades(zones=plain)
+    with CaptureQueriesContext(connection) as given:
+        got = grades.zone_grades(zones=prefetched)
+    assert {k: g.as_dict() for k, g in got.items()} == {k: g.as_dict() for k, g in expected.items()}
+    assert len(without) - len(given) == 2
+    assert any("has not shared" in m for m in expected[zones[0].pk].missing_for_next)
