@@ -139,7 +139,8 @@ class Known:
     `pooled`: its `zone_pooled_summary`; `names`: organisation id -> name, for (at least) its
     partners; `reviews`: its Reviews (any order: sorted here, newest first); `indicators`: its
     Indicators with their outcome loaded (`zone_indicators`); `sroi`: its published
-    SROIAnalysis records.
+    SROIAnalysis records; `variations`: all its variations, whatever their status (the grade
+    keeps the active ones).
     """
 
     pooled: dict[int, set[str]] | None = None
@@ -147,12 +148,14 @@ class Known:
     reviews: list | None = None
     indicators: list | None = None
     sroi: list | None = None
+    variations: list | None = None
 
 
 class _IndicatorRow(NamedTuple):
     """The fields of a judged indicator the star tests read (as `_facts_for` reads them)."""
 
     pk: int
+    outcome_id: int
     name: str
     polarity: str
     baseline_value: object
@@ -161,16 +164,22 @@ class _IndicatorRow(NamedTuple):
     outcome__title: str
 
 
-def _judged(indicators: list) -> list[_IndicatorRow]:
-    """The rows `_facts_for` reads, from Indicator instances: not context, with a baseline,
-    in (outcome, name, id) order."""
-    judged = sorted(
-        (i for i in indicators if not i.is_context and i.baseline_value is not None),
-        key=lambda i: (i.outcome_id, i.name, i.pk),
+def _judged(rows) -> list:
+    """Judged indicators (not context, with a baseline) in (outcome, name, id) order, sorted
+    here rather than by the database so that the order is the same on every database (their
+    collations order names differently) and from Indicator instances or rows alike."""
+    return sorted(
+        (r for r in rows if not getattr(r, "is_context", False) and r.baseline_value is not None),
+        key=lambda r: (r.outcome_id, r.name, r.pk),
     )
+
+
+def _indicator_rows(indicators: list) -> list[_IndicatorRow]:
+    """`_IndicatorRow`s of Indicator instances whose outcome is loaded."""
     return [
         _IndicatorRow(
             i.pk,
+            i.outcome_id,
             i.name,
             i.polarity,
             i.baseline_value,
@@ -178,7 +187,7 @@ def _judged(indicators: list) -> list[_IndicatorRow]:
             i.outcome.zone_id,
             i.outcome.title,
         )  # fmt: skip
-        for i in judged
+        for i in _judged(indicators)
     ]
 
 
@@ -225,21 +234,28 @@ def _facts_for(
         names = dict(Organisation.objects.filter(pk__in=org_ids).values_list("pk", "name"))
     # Rows with only what the star tests read, not model instances: the register grades fifty
     # zones with hundreds of variations and measurements (a model instance costs ~40 µs).
-    for v in (
-        Variation.objects.filter(zone_id__in=zone_ids, status=VariationStatus.ACTIVE)
-        .order_by("zone_id", "subject", "title")
-        .values_list("zone_id", "title", "accountable_name", "guaranteed", "cap", named=True)
-    ):
+    if known.variations is not None:
+        assert len(zone_ids) == 1, "Known is about one zone"
+        active = [v for v in known.variations if v.status == VariationStatus.ACTIVE]
+    else:
+        active = Variation.objects.filter(
+            zone_id__in=zone_ids, status=VariationStatus.ACTIVE
+        ).values_list(
+            "pk", "zone_id", "subject", "title", "accountable_name", "guaranteed", "cap",
+            named=True,
+        )  # fmt: skip
+    # Sorted here, not by the database: the same order on every database and from either.
+    for v in sorted(active, key=lambda v: (v.zone_id, v.subject, v.title, v.pk)):
         facts[v.zone_id].active.append(v)
     if known.indicators is not None:
         assert len(zone_ids) == 1, "Known is about one zone"
-        indicators = _judged(known.indicators)
+        indicators = _indicator_rows(known.indicators)
     else:
-        indicators = list(
+        indicators = _judged(
             Indicator.objects.filter(
                 outcome__zone_id__in=zone_ids, is_context=False, baseline_value__isnull=False
             )
-            .order_by("outcome_id", "name", "pk")
+            .order_by()
             .values_list(*_IndicatorRow._fields, named=True)
         )
     for ind in indicators:

@@ -90,6 +90,10 @@ def _detail_context(request, zone) -> dict:
     organisations = {p.organisation_id: p.organisation for p in partnerships}
     pooled = zone_pooled_summary(zone=zone, partner_ids=organisations.keys())
     reviews = list(zone.reviews.select_related("recorded_by"))
+    variations_section = zone_section_context(request, zone)
+    # Every variation of the zone, for the grade: the section lists them all when the zone is
+    # public (a draft zone's are not listed, and the grade reads them itself).
+    variations = [v for _, group in variations_section["variation_groups"] for v in group]
     signable = set()
     if user.is_authenticated:
         signable = set(
@@ -115,7 +119,7 @@ def _detail_context(request, zone) -> dict:
             "comment": perms.can_comment(user, zone),
             "steward": steward,
         },
-        **zone_section_context(request, zone),
+        **variations_section,
         # What each partner has pooled: the resources section and the star grade both show it.
         **zone_resources_context(request, zone, pooled=pooled, organisations=organisations),
         **zone_outcomes_context(
@@ -125,6 +129,7 @@ def _detail_context(request, zone) -> dict:
                 pooled=pooled,
                 names={pk: org.name for pk, org in organisations.items()},
                 reviews=reviews,
+                variations=variations if zone.is_public else None,
             ),
         ),
         **engagement_views.zone_engagement_context(request, zone),

@@ -227,7 +227,8 @@ def _sroi(zone, title, end, published=True):
 
 def test_what_the_zone_page_read_gives_the_same_grade_in_fewer_queries(steward, pooled):
     """The zone page gives the grade its partners' names, reviews, indicators and SROI
-    analyses (`Known`): the same grade, evidence and missing items, four queries fewer."""
+    analyses and variations (`Known`): the same grade, evidence and missing items, five
+    queries fewer."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -237,6 +238,8 @@ def test_what_the_zone_page_read_gives_the_same_grade_in_fewer_queries(steward, 
     a, b = _orgs(2)
     pooled["summary"] = {o.pk: {"budget", "asset", "objective", "plan"} for o in (a, b)}
     v = _variation(zone, a)
+    _variation(zone, a, title="Agreed, not active yet", status=VariationStatus.AGREED)
+    _variation(zone, b, title="also active", rule_key="other rule")
     ind = _measured(steward, zone)
     indicator_create(
         actor=steward, outcome=ind.outcome, name="Context only", definition="x", unit="%",
@@ -248,6 +251,13 @@ def test_what_the_zone_page_read_gives_the_same_grade_in_fewer_queries(steward, 
         definition="x", unit="%", polarity="lower", source="Survey", licence="OGL",
         geography_level="zone",
     )  # fmt: skip
+    for name in ("cycling more", "Walking more"):  # named so that collations disagree
+        more = indicator_create(
+            actor=steward, outcome=ind.outcome, name=name, definition="x", unit="%",
+            polarity="higher", source="Survey", licence="OGL", geography_level="zone",
+            baseline_value=10, baseline_date=dt.date(2023, 12, 31),
+        )  # fmt: skip
+        measurement_record(actor=steward, indicator=more, period="2024", value=20)
     _sroi(zone, "Draft", dt.date(2025, 12, 31), published=False)
     _sroi(zone, "Year 1", dt.date(2024, 12, 31))
     _sroi(zone, "Year 2", dt.date(2025, 6, 30))
@@ -267,6 +277,7 @@ def test_what_the_zone_page_read_gives_the_same_grade_in_fewer_queries(steward, 
             reviews=list(zone.reviews.order_by("held_on")),
             indicators=zone_indicators(zone=zone),
             sroi=list(SROIAnalysis.objects.filter(zone=zone).order_by("period_end")),
+            variations=list(Variation.objects.filter(zone=zone).order_by("-title")),
         )
 
     known = page_reads()
@@ -277,8 +288,17 @@ def test_what_the_zone_page_read_gives_the_same_grade_in_fewer_queries(steward, 
     assert got.as_dict() == expected.as_dict()
     assert expected.stars == 4  # a renewal on improved outcomes needs lessons: star 5 not met
     assert "Reviewed on 1 September 2025." in expected.levels[4].evidence
+    # Indicators in (outcome, name, id) order by code point, whatever the database's collation.
+    assert (
+        "Renewed with improved outcomes (Adults active, Walking more, cycling more)."
+        in expected.levels[4].evidence
+    )
     assert "Draft" not in str(expected.as_dict())  # unpublished analyses do not count
-    assert len(read) - len(given) == 4  # names, indicators, SROI analyses, reviews
+    assert len(read) - len(given) == 5  # names, indicators, SROI, reviews, variations
+    assert [e for e in expected.levels[2].evidence if "active" in e] == [
+        "“Open the park gym early” is active, led by A. Leader, with stated limits.",
+        "“also active” is active, led by A. Leader, with stated limits.",
+    ]
     # Names that miss a pooling organisation are not used: the grade reads them all.
     partial = grades.Known(names={a.pk: a.name})
     assert zone_grade(zone=zone, known=partial).as_dict() == expected.as_dict()

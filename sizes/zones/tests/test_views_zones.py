@@ -388,3 +388,25 @@ def test_partner_answer_link_hidden_from_other_zones(client, council_signer, cou
     assert "Answer for Test City Council" in html(
         client.get(reverse("zones:detail", args=[zone.slug]))
     )
+
+
+@pytest.mark.django_db
+def test_zone_page_grade_is_the_grade_read_afresh(client):
+    """The zone page hands the grade what its sections read (partners, pooled records,
+    reviews, indicators, SROI analyses, variations): it shows what the API, which reads them
+    all itself, says."""
+    from markupsafe import escape
+
+    from bench.pagedata import populate, simple_shapes
+    from sizes.zones.models import Zone
+
+    populate(n_zones=1, shapes=simple_shapes(1, 1, 0), variations_per_zone=6,
+             partners_per_zone=3, years=2, outcomes_per_zone=2, indicators_per_zone=3)  # fmt: skip
+    zone = Zone.objects.get()
+    grade = client.get(f"/api/v1/zones/{zone.slug}/grade").json()
+    html = client.get(f"/zones/{zone.slug}/").content.decode()
+    assert f"{grade['stars']} of 5 stars" in html
+    evidence = [e for level in grade["levels"] for e in level["evidence"]]
+    assert len(evidence) >= 5  # the data reaches several stars
+    for line in evidence + grade["missing_for_next"]:
+        assert str(escape(line)) in html, line
