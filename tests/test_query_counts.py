@@ -52,7 +52,7 @@ LIST_PAGES = {
 
 # Pages about one zone: {slug} is filled in. A signed-in partner member sees more controls.
 ZONE_PAGES = {
-    "/zones/{slug}/": 60,
+    "/zones/{slug}/": 45,
     "/zones/{slug}/resources/": 40,
     "/zones/{slug}/ideas/": 15,
     "/zones/{slug}/meetings/": 15,

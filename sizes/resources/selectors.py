@@ -37,20 +37,25 @@ POOLED_MODELS = {"budget": Budget, "asset": Asset, "objective": Objective, "plan
 POOLED_LABELS = {"budget": "Budgets", "asset": "Assets", "objective": "Objectives", "plan": "Plans"}
 
 
-def _visible_q(user) -> Q:
-    """Which records `user` may see, as a filter (zone visibility is applied separately)."""
+def _visible_q(user, member_orgs: set[int] | None = None) -> Q:
+    """Which records `user` may see, as a filter (zone visibility is applied separately).
+    `member_orgs`: the person's `member_org_ids`, when the caller has read them."""
     if is_admin(user):
         return Q()
     q = Q(visibility=Visibility.PUBLIC)
-    ids = member_org_ids(user)
+    ids = member_orgs if member_orgs is not None else member_org_ids(user)
     if ids:
         partner_zones = Partnership.objects.filter(organisation_id__in=ids).values("zone_id")
         q |= Q(zone_id__in=partner_zones) | Q(organisation_id__in=ids)
     return q
 
 
-def records_visible_to(model, user, zone: Zone | None = None, *, organisation=None) -> QuerySet:
-    """Records of `model` that `user` may see (`user=None`: the public), in one zone or all."""
+def records_visible_to(
+    model, user, zone: Zone | None = None, *, organisation=None, member_orgs=None
+) -> QuerySet:
+    """Records of `model` that `user` may see (`user=None`: the public), in one zone or all.
+    `member_orgs`: the person's `member_org_ids`, when the caller has read them (a page
+    reading several kinds)."""
     if zone is not None:
         # One zone, in hand: whether the person may see it is decided here, by the rule
         # `Zone.objects.visible_to` applies (public, or a steward's, or an admin's), rather than
@@ -58,10 +63,12 @@ def records_visible_to(model, user, zone: Zone | None = None, *, organisation=No
         # the zone page's five reads of records).
         if not (zone.is_public or (user is not None and can_view_zone(user, zone))):
             return model.objects.none()
-        qs = model.objects.filter(zone=zone).filter(_visible_q(user))
+        qs = model.objects.filter(zone=zone).filter(_visible_q(user, member_orgs))
     else:
         zones = Zone.objects.visible_to(user) if user is not None else Zone.objects.public()
-        qs = model.objects.filter(zone_id__in=zones.values("pk")).filter(_visible_q(user))
+        qs = model.objects.filter(zone_id__in=zones.values("pk")).filter(
+            _visible_q(user, member_orgs)
+        )
     if organisation is not None:
         qs = qs.filter(organisation=organisation)
     return qs.select_related("zone", "organisation")

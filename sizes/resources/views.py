@@ -29,6 +29,7 @@ from sizes.resources.models import (
     PledgeStatus,
     Visibility,
 )
+from sizes.resources.permissions import member_org_ids
 from sizes.zones.forms import add_domain_error
 from sizes.zones.models import Theme, Zone
 from sizes.zones.selectors import zone_get_for_user
@@ -75,14 +76,16 @@ def zone_resources_context(
     zone)` in id order), for the zone page's map: taken from what this person may see, which
     includes them all, rather than read again."""
     user = request.user
-    budgets = list(selectors.budgets_visible_to(user, zone))
-    assets = list(selectors.assets_visible_to(user, zone))
+    # Read once for the five kinds of records and the controls below.
+    mine = member_org_ids(user)
+    budgets = list(selectors.budgets_visible_to(user, zone, member_orgs=mine))
+    assets = list(selectors.assets_visible_to(user, zone, member_orgs=mine))
     public_assets = sorted(
         (a for a in assets if a.visibility == Visibility.PUBLIC and zone.is_public),
         key=lambda a: a.pk,
     )
-    objectives = list(selectors.objectives_visible_to(user, zone))
-    plans = list(selectors.plans_visible_to(user, zone))
+    objectives = list(selectors.objectives_visible_to(user, zone, member_orgs=mine))
+    plans = list(selectors.plans_visible_to(user, zone, member_orgs=mine))
     totals = selectors.budget_totals(budgets)
     currency = totals.currencies[0] if totals.currencies else "GBP"
     chart_values = [
@@ -91,6 +94,8 @@ def zone_resources_context(
         if currency in totals.by_period[p]
     ]
     partners = sorted({k.split("|", 1)[1] for k in totals.by_period_partner})
+    sharing = set(_sharing_orgs(user, zone).values_list("pk", flat=True))
+    pledging = set(_pledging_orgs(user).values_list("pk", flat=True))
     return {
         "res_budgets": budgets,
         "res_totals": totals,
@@ -106,7 +111,7 @@ def zone_resources_context(
         "res_public_assets": public_assets,
         "res_objectives": objectives,
         "res_plans": plans,
-        "res_pledges": list(selectors.pledges_visible_to(user, zone)),
+        "res_pledges": list(selectors.pledges_visible_to(user, zone, member_orgs=mine)),
         "res_two_stars": selectors.two_stars_check(
             zone=zone,
             user=user,
@@ -120,10 +125,10 @@ def zone_resources_context(
             organisations=organisations,
         ),  # fmt: skip
         "res_labels": selectors.POOLED_LABELS,
-        "res_can_share": _sharing_orgs(user, zone).exists(),
-        "res_can_pledge": zone.is_public and _pledging_orgs(user).exists(),
-        "res_editable_org_ids": set(_sharing_orgs(user, zone).values_list("pk", flat=True)),
-        "res_pledger_org_ids": set(_pledging_orgs(user).values_list("pk", flat=True)),
+        "res_can_share": bool(sharing),
+        "res_can_pledge": zone.is_public and bool(pledging),
+        "res_editable_org_ids": sharing,
+        "res_pledger_org_ids": pledging,
     }
 
 

@@ -160,3 +160,16 @@ def test_records_of_a_zone_in_hand_follow_the_zones_visibility_rule(
     zone.save(update_fields=["status"])
     assert not selectors.records_visible_to(Budget, None, zone).exists()
     assert selectors.records_visible_to(Budget, steward, zone).count() == 1  # the public one
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
+def test_member_organisations_given_give_the_same_records(
+    records, zone, model, resident, community_signer, council_admin, funder_member
+):
+    from sizes.resources.permissions import member_org_ids
+
+    for user in (None, resident, community_signer, council_admin, funder_member):
+        given = selectors.records_visible_to(model, user, zone, member_orgs=member_org_ids(user))
+        assert sorted(r.pk for r in given) == sorted(
+            r.pk for r in selectors.records_visible_to(model, user, zone)
+        )

@@ -410,3 +410,22 @@ def test_zone_page_grade_is_the_grade_read_afresh(client):
     assert len(evidence) >= 5  # the data reaches several stars
     for line in evidence + grade["missing_for_next"]:
         assert str(escape(line)) in html, line
+
+
+@pytest.mark.django_db
+def test_steward_check_uses_the_stewards_read_with_the_zone(
+    ready_zone, steward, resident, council_admin, django_assert_num_queries
+):
+    """The zone page reads the stewards with the zone: asking whether someone is one then
+    costs no query, and gives the same answer as asking the database."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from sizes.zones import permissions as perms
+    from sizes.zones.selectors import zone_get_for_user
+
+    people = [steward, resident, council_admin, AnonymousUser()]
+    expected = [perms.is_steward(p, ready_zone) for p in people]
+    assert expected == [True, False, True, False]
+    zone = zone_get_for_user(slug=ready_zone.slug, user=steward)  # stewards prefetched
+    with django_assert_num_queries(0):
+        assert [perms.is_steward(p, zone) for p in people] == expected
