@@ -238,11 +238,13 @@ def _facts_for(
         assert len(zone_ids) == 1, "Known is about one zone"
         active = [v for v in known.variations if v.status == VariationStatus.ACTIVE]
     else:
-        active = Variation.objects.filter(
-            zone_id__in=zone_ids, status=VariationStatus.ACTIVE
-        ).values_list(
-            "pk", "zone_id", "subject", "title", "accountable_name", "guaranteed", "cap",
-            named=True,
+        active = (
+            Variation.objects.filter(zone_id__in=zone_ids, status=VariationStatus.ACTIVE)
+            .order_by()  # sorted below: the model's order would join every zone for its name
+            .values_list(
+                "pk", "zone_id", "subject", "title", "accountable_name", "guaranteed", "cap",
+                named=True,
+            )
         )  # fmt: skip
     # Sorted here, not by the database: the same order on every database and from either.
     for v in sorted(active, key=lambda v: (v.zone_id, v.subject, v.title, v.pk)):
