@@ -363,6 +363,7 @@ def zone_section_context(request, zone) -> dict:
     variations = list(selectors.variations_public(zone=zone))
     user = request.user
     return {
+        "zone_variations": variations,  # all of them, whatever their subject (the star grade)
         "variation_groups": selectors.variations_by_subject(variations),
         "baselines": list(zone.baselines.select_related("organisation")),
         "variation_policy": ZoneVariationPolicy.objects.filter(zone=zone).first(),

@@ -91,9 +91,9 @@ def _detail_context(request, zone) -> dict:
     pooled = zone_pooled_summary(zone=zone, partner_ids=organisations.keys())
     reviews = list(zone.reviews.select_related("recorded_by"))
     variations_section = zone_section_context(request, zone)
-    # Every variation of the zone, for the grade: the section lists them all when the zone is
-    # public (a draft zone's are not listed, and the grade reads them itself).
-    variations = [v for _, group in variations_section["variation_groups"] for v in group]
+    # Every variation of the zone, for the grade: the section reads them all when the zone is
+    # public (a draft zone's are not read, and the grade reads them itself).
+    variations = variations_section["zone_variations"]
     signable = set()
     if user.is_authenticated:
         signable = set(

@@ -403,6 +403,9 @@ def test_zone_page_grade_is_the_grade_read_afresh(client):
     populate(n_zones=1, shapes=simple_shapes(1, 1, 0), variations_per_zone=6,
              partners_per_zone=3, years=2, outcomes_per_zone=2, indicators_per_zone=3)  # fmt: skip
     zone = Zone.objects.get()
+    # An active variation whose subject is not one of the listed ones (written around the
+    # services) still counts, as it does for the API.
+    zone.variations.filter(status="active").update(subject="something else")
     grade = client.get(f"/api/v1/zones/{zone.slug}/grade").json()
     html = client.get(f"/zones/{zone.slug}/").content.decode()
     assert f"{grade['stars']} of 5 stars" in html
