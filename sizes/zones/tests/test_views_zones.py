@@ -405,7 +405,7 @@ def test_zone_page_grade_is_the_grade_read_afresh(client):
     zone = Zone.objects.get()
     # An active variation whose subject is not one of the listed ones (written around the
     # services) still counts, as it does for the API.
-    zone.variations.filter(status="active").update(subject="something else")
+    zone.variations.filter(status="active").update(subject="unlisted")
     grade = client.get(f"/api/v1/zones/{zone.slug}/grade").json()
     html = client.get(f"/zones/{zone.slug}/").content.decode()
     assert f"{grade['stars']} of 5 stars" in html
