@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass, field, replace
 
 import shapely
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import TextField
 from django.db.models.base import ModelState
 from django.db.models.functions import Cast
@@ -206,34 +206,42 @@ def lookup_point(lat, lon, at=None, *, postcode: str | None = None) -> PlaceLook
 _selects: dict[tuple, tuple[list[str], list]] = {}
 
 
-def _select(model, names: list[str], alias: str) -> tuple[list[str], list]:
+def _db():
+    """The default database's connection itself, not the `connection` proxy: every attribute
+    read through the proxy looks the connection up again (a few microseconds each), and a
+    lookup makes dozens of them."""
+    return connections[DEFAULT_DB_ALIAS]
+
+
+def _select(model, names: list[str], alias: str, conn=None) -> tuple[list[str], list]:
     """The SELECT columns for `names` of `model` (in the model's field order, as `from_db`
     wants them) and each column's value converters (the ORM's own: dates, JSON, booleans).
     Worked out once per process and database connection."""
-    key = (connection.alias, model, tuple(names), alias)
+    conn = conn or _db()
+    key = (conn.alias, model, tuple(names), alias)
     found = _selects.get(key)
-    if found is not None and found[2] is connection.ops:
+    if found is not None and found[2] is conn.ops:
         return found[0], found[1]
     fields = [f for f in model._meta.concrete_fields if f.attname in names]
     columns, converters = [], []
     for f in fields:
         col = f.get_col(alias)
-        columns.append(f"{alias}.{connection.ops.quote_name(f.column)}")
-        convs = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+        columns.append(f"{alias}.{conn.ops.quote_name(f.column)}")
+        convs = conn.ops.get_db_converters(col) + col.get_db_converters(conn)
         converters.append((col, convs))
-    _selects[key] = (columns, converters, connection.ops)
+    _selects[key] = (columns, converters, conn.ops)
     return columns, converters
 
 
-def _fetch(*clauses: list[str], params: list) -> list[tuple]:
+def _fetch(*clauses: list[str], params: list, conn=None) -> list[tuple]:
     """Run a query made of table and column names from the models (never of input: values
     go in `params`)."""
-    with connection.cursor() as cursor:
+    with (conn or _db()).cursor() as cursor:
         cursor.execute(" ".join(" ".join(c) for c in clauses), params)
         return cursor.fetchall()
 
 
-def _instances(model, names: list[str], converters: list, rows) -> list:
+def _instances(model, names: list[str], converters: list, rows, conn=None) -> list:
     """Instances of `model` from rows of the `names` columns, as `Model.from_db` makes them:
     the fields not read are deferred (loaded on first use, as with `only()`).
 
@@ -241,20 +249,25 @@ def _instances(model, names: list[str], converters: list, rows) -> list:
     from this database) rather than through `Model.__init__`, which costs about 10 µs an
     instance in its signals and per-field descriptors — a lookup makes a dozen. Only for
     models that no pre_init/post_init receiver listens to (none does; else `from_db`)."""
+    conn = conn or _db()
     attnames = _attnames(model, tuple(names))
     direct = not (pre_init.has_listeners(model) or post_init.has_listeners(model))
-    alias = connection.alias
+    alias = conn.alias
+    # Only the columns that have converters are converted (most have none).
+    converting = [(i, col, convs) for i, (col, convs) in enumerate(converters) if convs]
+    new, from_db = model.__new__, model.from_db
     out = []
     for row in rows:
-        values = []
-        for value, (col, convs) in zip(row, converters, strict=True):
+        values = list(row)
+        for i, col, convs in converting:
+            value = values[i]
             for conv in convs:
-                value = conv(value, col, connection)
-            values.append(value)
+                value = conv(value, col, conn)
+            values[i] = value
         if not direct:
-            out.append(model.from_db(alias, attnames, values))
+            out.append(from_db(alias, attnames, values))
             continue
-        obj = model.__new__(model)
+        obj = new(model)
         state = obj._state = ModelState()
         state.adding, state.db = False, alias
         obj.__dict__.update(zip(attnames, values, strict=True))
@@ -317,9 +330,10 @@ def _current_reads(hits) -> tuple[dict, dict, list, tuple[int, str] | None]:
         (Variation, _VARIATION_FIELDS, "v"),
         (Organisation, ["id", "name"], "o"),
     ]
-    selects = [_select(model, names, alias) for model, names, alias in parts]
+    conn = _db()
+    selects = [_select(model, names, alias, conn) for model, names, alias in parts]
     ids = sorted({h.boundary_id for h in hits})
-    q = connection.ops.quote_name
+    q = conn.ops.quote_name
     rows = _fetch(
         [
             "SELECT",
@@ -335,29 +349,38 @@ def _current_reads(hits) -> tuple[dict, dict, list, tuple[int, str] | None]:
         ["WHERE b.id IN (", ", ".join(["%s"] * len(ids)), ")"],
         ["ORDER BY v.title, v.id"],
         params=[VariationStatus.ACTIVE.value, *ids],
+        conn=conn,
     )
-    # Split each row into its four models' columns.
+    # Split each row into its four models' columns: each zone and boundary once, each
+    # variation (of a public zone) with its owner, in the rows' order.
     bounds, start = [], 0
     for columns, _ in selects:
         bounds.append((start, start + len(columns)))
         start += len(columns)
     (zs, ze), (bs, be), (vs, ve), (os_, oe) = bounds
-    zones, boundaries, variations = {}, {}, []
+    zone_rows, boundary_rows, variation_rows = {}, {}, []
     for row in rows:
-        zone_id, boundary_id, variation_id = row[zs], row[bs], row[vs]
-        if zone_id not in zones:
-            [zones[zone_id]] = _instances(Zone, _ZONE_FIELDS, selects[0][1], [row[zs:ze]])
-        if boundary_id not in boundaries:
-            [boundaries[boundary_id]] = _instances(
-                ZoneBoundary, _BOUNDARY_FIELDS, selects[1][1], [row[bs:be]]
-            )
-        zone = zones[zone_id]
-        if variation_id is None or zone.status not in PUBLIC:
-            continue
-        [v] = _instances(Variation, _VARIATION_FIELDS, selects[2][1], [row[vs:ve]])
-        [v.owner] = _instances(Organisation, ["id", "name"], selects[3][1], [row[os_:oe]])
-        v.zone = zone
-        variations.append(v)
+        zone_rows.setdefault(row[zs], row[zs:ze])
+        boundary_rows.setdefault(row[bs], row[bs:be])
+        if row[vs] is not None:
+            variation_rows.append(row)
+    made = _instances(Zone, _ZONE_FIELDS, selects[0][1], zone_rows.values(), conn)
+    zones = dict(zip(zone_rows, made, strict=True))
+    made = _instances(ZoneBoundary, _BOUNDARY_FIELDS, selects[1][1], boundary_rows.values(), conn)
+    boundaries = dict(zip(boundary_rows, made, strict=True))
+    variation_rows = [row for row in variation_rows if zones[row[zs]].status in PUBLIC]
+    variations = _instances(
+        Variation, _VARIATION_FIELDS, selects[2][1], [r[vs:ve] for r in variation_rows], conn
+    )
+    owners = _instances(
+        Organisation, ["id", "name"], selects[3][1], [r[os_:oe] for r in variation_rows], conn
+    )
+    # Set as the ORM sets a select_related() object (the ids are already the row's): the
+    # descriptors' own checks cost more than the rest of making the instance.
+    owner_field, zone_field = Variation.owner.field, Variation.zone.field
+    for v, owner, row in zip(variations, owners, variation_rows, strict=True):
+        owner_field.set_cached_value(v, owner)
+        zone_field.set_cached_value(v, zones[row[zs]])
     # A zone with two current boundaries (never, but not excluded by the schema) would list
     # its variations twice.
     seen: set[int] = set()
@@ -429,14 +452,16 @@ def postcode_get(postcode: str) -> Postcode:
     normalised = normalise_postcode(postcode)
     # One read of the unique index, in plain SQL (the busiest request: see _select above).
     names = ["id", "postcode", "lat", "lon"]
-    columns, converters = _select(Postcode, names, "p")
-    q = connection.ops.quote_name
+    conn = _db()
+    columns, converters = _select(Postcode, names, "p", conn)
+    q = conn.ops.quote_name
     rows = _fetch(
         ["SELECT", ", ".join(columns), "FROM", q(Postcode._meta.db_table), "p"],
         ["WHERE", "p." + q("postcode"), "= %s"],
         params=[normalised],
+        conn=conn,
     )[:1]
-    found = _instances(Postcode, names, converters, rows)[0] if rows else None
+    found = _instances(Postcode, names, converters, rows, conn)[0] if rows else None
     if found is None:
         raise NotFound(
             f"We do not have {normalised} in our list of postcodes. Check it, or use a point "
