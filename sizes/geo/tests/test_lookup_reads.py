@@ -136,6 +136,13 @@ def test_the_answer_is_what_the_orm_reads(two_zones):
         ("stirchley", "Core only change"),
         ("stirchley", "Whole zone change"),
     ]
+    # Each variation comes with its owner's name and its zone (the same instance as the zone
+    # listed), read with it: using them asks nothing more.
+    zones = {item.zone.pk: item.zone for item in result.in_force}
+    with CaptureQueriesContext(connection) as queries:
+        read = [(v.variation.owner.name, v.variation.zone) for v in result.variations]
+    assert len(queries) == 0 and all(name for name, _ in read)
+    assert all(zone is zones[zone.pk] for _, zone in read)
     for v in result.variations:
         assert v.variation.owner.name == type(v.variation).objects.get(pk=v.variation.pk).owner.name
 
