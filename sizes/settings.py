@@ -265,6 +265,9 @@ SIZES_MAX_VERTICES = env_int("SIZES_MAX_VERTICES", 100_000)
 SIZES_MAX_UPLOAD_BYTES = env_int("SIZES_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 SIZES_DEFAULT_FRINGE_M = env_int("SIZES_DEFAULT_FRINGE_M", 250)
 SIZES_POSTCODE_BUFFER_M = env_int("SIZES_POSTCODE_BUFFER_M", 50)
+# PostgreSQL: the place lookup's reads as prepared statements (sizes/core/prepared.py); false
+# behind a pooler that cannot keep them (PgBouncer before 1.21 in transaction mode).
+SIZES_PG_PREPARE_LOOKUPS = env_bool("SIZES_PG_PREPARE_LOOKUPS", True)
 # Map tiles: a URL template such as https://tiles.example.org/{z}/{x}/{y}.png and its credit
 # line. Empty (the default) draws zone outlines on a plain background: nothing is fetched.
 SIZES_TILE_URL = os.environ.get("SIZES_TILE_URL", "")

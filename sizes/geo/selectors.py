@@ -17,6 +17,7 @@ from django.db.models.functions import Cast
 from django.db.models.signals import post_init, pre_init
 from django.utils import timezone
 
+from sizes.core import prepared
 from sizes.core.errors import DomainError, NotFound
 from sizes.geo import geometry as g
 from sizes.geo.index import CORE, FRINGE, cached_index, current_index, membership_of
@@ -235,8 +236,8 @@ def _select(model, names: list[str], alias: str, conn=None) -> tuple[list[str], 
 
 def _fetch(*clauses: list[str], params: list, conn=None) -> list[tuple]:
     """Run a query made of table and column names from the models (never of input: values
-    go in `params`)."""
-    with (conn or _db()).cursor() as cursor:
+    go in `params`), as a prepared statement on PostgreSQL (sizes/core/prepared.py)."""
+    with prepared.cursor(conn or _db()) as cursor:
         cursor.execute(" ".join(" ".join(c) for c in clauses), params)
         return cursor.fetchall()
 
