@@ -139,6 +139,10 @@ DATABASES = {
         os.environ.get("DATABASE_URL", _sqlite_default), conn_max_age=60, conn_health_checks=True
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend with a health check that needs no round trip when the connection has
+    # heard nothing from the server (sizes/core/postgresql/base.py).
+    DATABASES["default"]["ENGINE"] = "sizes.core.postgresql"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Connections are kept between requests (CONN_MAX_AGE above), as for PostgreSQL: opening
     # one costs about 1.5 ms of CPU (the pragmas, reading the schema), as much as a whole
