@@ -227,8 +227,10 @@ class GeoRevision(models.Model):
         # building the query cost more than the rest of a lookup's reads together).
         from django.db import connection
 
+        from sizes.core import prepared
+
         q = connection.ops.quote_name
-        with connection.cursor() as cursor:
+        with prepared.cursor(connection) as cursor:  # a prepared statement on PostgreSQL
             cursor.execute(
                 f"SELECT {q('number')}, {q('stamp')} FROM {q(cls._meta.db_table)} WHERE id = %s",  # noqa: S608 - names from the model
                 [1],

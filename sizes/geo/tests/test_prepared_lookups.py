@@ -78,3 +78,13 @@ def test_only_postgresql_prepares(settings):
     assert prepared.enabled(connection) is (connection.vendor == "postgresql")
     settings.SIZES_PG_PREPARE_LOOKUPS = False
     assert prepared.enabled(connection) is False
+
+
+@on_postgresql
+def test_a_point_in_no_zone_reads_the_revision_prepared_too(two_zones):  # noqa: F811
+    far = (CORE_POINT[0] + 1.0, CORE_POINT[1])
+    assert lookup_point(*far).in_force == []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        texts = [text for (text,) in cursor.fetchall()]
+    assert any("geo_georevision" in t and "$1" in t and "JOIN" not in t for t in texts)
