@@ -23,7 +23,7 @@ def test_the_site_uses_this_backend():
     assert type(connections["default"]).__module__ == "sizes.core.postgresql.base"
 
 
-def sent_while(action) -> bytes:
+def sent_while(action) -> tuple:
     """What libpq traces on the connection (messages both ways) while `action` runs."""
     pgconn = connection.connection.pgconn
     with tempfile.TemporaryFile() as trace:
