@@ -593,8 +593,48 @@ def profile_top(fn: Callable[[], object], top: int = 10) -> dict:
     walk(root, frozenset())
     total = root.time or 1.0
 
-    def best(table: dict[str, float]) -> list[list]:
-        rows = sorted(table.items(), key=lambda kv: -kv[1])[:top]
+    layers = layer_times(root)
+
+    def best(table: dict[str, float], n: int = top) -> list[list]:
+        rows = sorted(table.items(), key=lambda kv: -kv[1])[:n]
         return [[k, round(v / total, 3)] for k, v in rows]
 
-    return {"seconds": total, "own": best(own), "inclusive": best(inclusive)}
+    return {
+        "seconds": total,
+        "own": best(own),
+        "inclusive": best(inclusive),
+        "layers": best(layers, 12),
+    }
+
+
+def layer_times(root) -> dict[str, float]:
+    """Own time by layer: the package (or SIZes module) whose code ran, with time in built-in
+    functions (C code: GEOS, the socket, json's encoder) given to the Python code that called
+    them, so that "what part of the stack costs what" adds up to the whole. `root`: a
+    pyinstrument frame (`file_path_short`, `time`, `children`)."""
+    layers: dict[str, float] = {}
+    stack = [(root, "other")]
+    while stack:
+        frame, caller = stack.pop()
+        path = (frame.file_path_short or "").replace(str(ROOT) + "/", "")
+        layer = _layer(path) or caller
+        spent = frame.time - sum(c.time for c in frame.children)
+        layers[layer] = layers.get(layer, 0.0) + spent
+        stack.extend((child, layer) for child in frame.children)
+    return layers
+
+
+def _layer(path: str) -> str | None:
+    """`sizes.geo.index` for SIZes' own files, the top-level package for others (`django`,
+    `psycopg`); None for built-in and generated code (counted with its caller)."""
+    if not path or path.startswith("<"):
+        return None
+    for marker in ("site-packages/", "lib/python3"):
+        if marker in path:
+            path = path.split(marker, 1)[1]
+            if marker == "lib/python3":  # the standard library: lib/python3.11/json/...
+                path = path.split("/", 1)[1] if "/" in path else path
+    if path.startswith(("sizes/", "bench/")):
+        return path.removesuffix(".py").replace("/", ".")
+    top = path.split("/", 1)[0].removesuffix(".py")
+    return top or None
