@@ -26,12 +26,17 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate limits and other counters live in Django's cache: start each test with none."""
+    """Rate limits and other counters live in Django's cache: start each test with none (and
+    with no postcode places kept by the lookup, sizes/geo/selectors.py)."""
     from django.core.cache import cache
 
+    from sizes.geo.selectors import forget_postcode_places
+
     cache.clear()
+    forget_postcode_places()
     yield
     cache.clear()
+    forget_postcode_places()
 
 
 @pytest.fixture

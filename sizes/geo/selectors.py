@@ -7,6 +7,7 @@ import datetime as dt
 import functools
 import hashlib
 import json
+import threading
 from dataclasses import dataclass, field, replace
 
 import shapely
@@ -147,18 +148,26 @@ def _parse_at(at) -> dt.date | None:
         ) from exc
 
 
-def lookup_point(lat, lon, at=None, *, postcode: str | None = None) -> PlaceLookup:
+def lookup_point(
+    lat, lon, at=None, *, postcode: str | None = None, postcode_row: tuple | None = None
+) -> PlaceLookup:
     """Zones covering a point (WGS84): in force, proposed, and ended (history).
 
     With `at` (a date or YYYY-MM-DD), answer from boundary history: the boundary each zone had
     at the end of that day, and the zone's status then (approximated from its dates, see
     `status_on`). Draft zones are never shown.
+
+    `postcode_row`: (id, postcode, lat, lon) of the postcode this point was taken from, as this
+    process last read it (`lookup_postcode`); the zones' query reads that row again and
+    `PostcodeChanged` is raised unless it is unchanged. Today's answers only.
     """
     lat, lon = g.check_lat_lon(lat, lon)
     day = _parse_at(at)
     result = PlaceLookup(lat=lat, lon=lon, at=day, postcode=postcode)
     if day is None:
-        hits, zones, boundaries, variations = _current_hits(lon=lon, lat=lat)
+        hits, zones, boundaries, variations = _current_hits(
+            lon=lon, lat=lat, postcode_row=postcode_row
+        )
         for hit in hits:
             zone = zones.get(hit.zone_id)
             if zone is None:
@@ -200,8 +209,9 @@ def lookup_point(lat, lon, at=None, *, postcode: str | None = None) -> PlaceLook
 # A lookup is the busiest request (issue 9: p99 < 25 ms at 32 connections on two workers, so a
 # millisecond or two of CPU each). Its few reads are plain SQL on primary keys and indexed
 # foreign keys, made into (partly loaded) model instances: building the same reads through the
-# ORM cost several times the rest of the request. Nothing is cached: each lookup reads what is
-# in the database now, so an edit made through any process is seen by the next lookup.
+# ORM cost several times the rest of the request. Nothing is cached but where postcodes are
+# (checked in the same query, below): each lookup reads what is in the database now, so an
+# edit made through any process is seen by the next lookup.
 
 
 _selects: dict[tuple, tuple[list[str], list]] = {}
@@ -281,9 +291,16 @@ def _attnames(model, names: tuple[str, ...]) -> list[str]:
     return [f.attname for f in model._meta.concrete_fields if f.attname in names]
 
 
-def _current_hits(*, lon: float, lat: float) -> tuple[list, dict, dict, list]:
+class PostcodeChanged(Exception):
+    """The postcode a lookup started from was moved, renamed or deleted since this process
+    read it (`lookup_point(postcode_row=...)`): read it again."""
+
+
+def _current_hits(
+    *, lon: float, lat: float, postcode_row: tuple | None = None
+) -> tuple[list, dict, dict, list]:
     """The index's hits for a point, with `_current_reads` of them, checked against the
-    current geography revision.
+    current geography revision (and, with `postcode_row`, against the postcode's row now).
 
     The revision is read in the same query as the zones found (one query a lookup, not two):
     if the process's index is not at that revision, it is rebuilt and the point asked again.
@@ -293,19 +310,45 @@ def _current_hits(*, lon: float, lat: float) -> tuple[list, dict, dict, list]:
     for _ in range(3):
         hits = index.query(lon=lon, lat=lat)
         if hits:
-            zones, boundaries, variations, revision = _current_reads(hits)
+            zones, boundaries, variations, revision, place = _current_reads(hits, postcode_row)
         else:
-            zones, boundaries, variations, revision = {}, {}, [], None
+            zones, boundaries, variations, revision, place = {}, {}, [], None, None
         if revision is None:  # nothing found (or the index's boundaries are gone): ask
-            revision = GeoRevision.current()
+            revision, place = _revision_and_postcode(postcode_row)
+        if postcode_row is not None and place != tuple(postcode_row[1:]):
+            raise PostcodeChanged
         if revision == index.revision:
             return hits, zones, boundaries, variations
         index = current_index(revision)
-    # Edits kept landing between our reads: answer from a freshly checked index.
+    # Edits kept landing between our reads: answer from a freshly checked index (and read
+    # the postcode afresh too: its row was checked against another revision's reads).
+    if postcode_row is not None:
+        raise PostcodeChanged
     index = current_index()
     hits = index.query(lon=lon, lat=lat)
-    zones, boundaries, variations, _ = _current_reads(hits) if hits else ({}, {}, [], None)
+    zones, boundaries, variations, *_ = (
+        _current_reads(hits, postcode_row) if hits else ({}, {}, [], None, None)
+    )
     return hits, zones, boundaries, variations
+
+
+def _revision_and_postcode(postcode_row: tuple | None) -> tuple[tuple[int, str], tuple | None]:
+    """The geography revision, and (postcode, lat, lon) of the postcode row now (None if it
+    is gone), in one query; the revision alone without `postcode_row`."""
+    if postcode_row is None:
+        return GeoRevision.current(), None
+    conn = _db()
+    q = conn.ops.quote_name
+    [row] = _fetch(
+        ["SELECT", f"r.{q('number')}, r.{q('stamp')}, p.{q('postcode')}, p.lat, p.lon"],
+        ["FROM (SELECT 1 AS one) AS x"],
+        ["LEFT JOIN", q(GeoRevision._meta.db_table), "r ON r.id = 1"],
+        ["LEFT JOIN", q(Postcode._meta.db_table), "p ON p.id = %s"],
+        params=[postcode_row[0]],
+        conn=conn,
+    )
+    revision = (int(row[0]), row[1]) if row[0] is not None else (0, "")
+    return revision, (tuple(row[2:]) if row[2] is not None else None)
 
 
 _ZONE_FIELDS = ["id", "slug", "name", "status"]
@@ -313,11 +356,14 @@ _BOUNDARY_FIELDS = ["id", "zone_id", "fringe_m", "valid_from"]
 _VARIATION_FIELDS = ["id", "zone_id", "owner_id", "title", "scope", "sub_area", "status"]
 
 
-def _current_reads(hits) -> tuple[dict, dict, list, tuple[int, str] | None]:
+def _current_reads(
+    hits, postcode_row: tuple | None = None
+) -> tuple[dict, dict, list, tuple[int, str] | None, tuple | None]:
     """For the index's hits, in one query: {zone id: Zone}, {boundary id: ZoneBoundary}, the
     active variations of those zones that are public, ordered by title and id (each with
-    `zone` set and `owner` loaded with its name only), and the geography revision (None when
-    no row was found).
+    `zone` set and `owner` loaded with its name only), the geography revision (None when
+    no row was found), and with `postcode_row` (postcode, lat, lon) of that postcode's row
+    now (None if it is gone or no row was found).
 
     Only the fields the answer shows are loaded (a zone's id, slug, name and status; a
     boundary's fringe width and start); reading another one loads it, as with `only()`.
@@ -335,11 +381,19 @@ def _current_reads(hits) -> tuple[dict, dict, list, tuple[int, str] | None]:
     selects = [_select(model, names, alias, conn) for model, names, alias in parts]
     ids = sorted({h.boundary_id for h in hits})
     q = conn.ops.quote_name
+    # With a postcode, its row again (by primary key): still there, still at that place?
+    with_postcode = postcode_row is not None
+    place_columns = ["p." + q("postcode"), "p.lat", "p.lon"] if with_postcode else []
     rows = _fetch(
         [
             "SELECT",
             ", ".join(
-                [*(c for cols, _ in selects for c in cols), "r." + q("number"), "r." + q("stamp")]
+                [
+                    *(c for cols, _ in selects for c in cols),
+                    *place_columns,
+                    "r." + q("number"),
+                    "r." + q("stamp"),
+                ]
             ),
         ],
         ["FROM", q(Zone._meta.db_table), "z"],
@@ -347,9 +401,14 @@ def _current_reads(hits) -> tuple[dict, dict, list, tuple[int, str] | None]:
         ["LEFT JOIN", q(Variation._meta.db_table), "v ON v.zone_id = z.id AND v.status = %s"],
         ["LEFT JOIN", q(Organisation._meta.db_table), "o ON o.id = v.owner_id"],
         ["LEFT JOIN", q(GeoRevision._meta.db_table), "r ON r.id = 1"],
+        ["LEFT JOIN", q(Postcode._meta.db_table), "p ON p.id = %s"] if with_postcode else [],
         ["WHERE b.id IN (", ", ".join(["%s"] * len(ids)), ")"],
         ["ORDER BY v.title, v.id"],
-        params=[VariationStatus.ACTIVE.value, *ids],
+        params=[
+            VariationStatus.ACTIVE.value,
+            *([postcode_row[0]] if with_postcode else []),
+            *ids,
+        ],
         conn=conn,
     )
     # Split each row into its four models' columns: each zone and boundary once, each
@@ -386,11 +445,13 @@ def _current_reads(hits) -> tuple[dict, dict, list, tuple[int, str] | None]:
     # its variations twice.
     seen: set[int] = set()
     variations = [v for v in variations if not (v.pk in seen or seen.add(v.pk))]
-    revision = None
+    revision = place = None
     if rows:
         number, stamp = rows[0][-2], rows[0][-1]
         revision = (int(number), stamp) if number is not None else (0, "")
-    return zones, boundaries, variations, revision
+        if with_postcode and rows[0][-5] is not None:
+            place = tuple(rows[0][-5:-2])
+    return zones, boundaries, variations, revision, place
 
 
 def _applies_at(variation, item: ZoneAtPlace, *, lon: float, lat: float) -> bool:
@@ -472,10 +533,50 @@ def postcode_get(postcode: str) -> Postcode:
     return found
 
 
+# Where the postcodes asked for recently are, per process: a lookup by postcode must know the
+# place before the index can be asked, which took a read of its own before the zones' read.
+# From a kept place, the zones' query reads the postcode's row again by its primary key and the
+# answer stands only if the row is unchanged; otherwise the place is forgotten and read afresh.
+# So a postcode moved, renamed or deleted by any process is seen by the next lookup, as
+# before, in one query instead of two. At most POSTCODE_PLACES are kept (about 250 bytes
+# each), the least recently asked dropped first.
+POSTCODE_PLACES = 10_000
+_places: dict[str, tuple[int, str, float, float]] = {}  # postcode -> (id, postcode, lat, lon)
+_places_lock = threading.Lock()
+
+
 def lookup_postcode(postcode: str, at=None) -> PlaceLookup:
     """Zones covering a postcode's centroid (see `lookup_point`)."""
-    found = postcode_get(postcode)
+    normalised = normalise_postcode(postcode)
+    kept = _places.get(normalised) if at is None else None
+    if kept is not None:
+        try:
+            result = lookup_point(kept[2], kept[3], postcode=kept[1], postcode_row=kept)
+        except PostcodeChanged:
+            forget_postcode_places(normalised)
+        else:
+            _keep_place(kept)  # now the most recently asked
+            return result
+    found = postcode_get(normalised)
+    _keep_place((found.pk, found.postcode, found.lat, found.lon))
     return lookup_point(found.lat, found.lon, at, postcode=found.postcode)
+
+
+def _keep_place(row: tuple[int, str, float, float]) -> None:
+    with _places_lock:
+        _places.pop(row[1], None)
+        while len(_places) >= POSTCODE_PLACES:
+            del _places[next(iter(_places))]
+        _places[row[1]] = row
+
+
+def forget_postcode_places(postcode: str | None = None) -> None:
+    """Forget one kept postcode place, or all of them (tests)."""
+    with _places_lock:
+        if postcode is None:
+            _places.clear()
+        else:
+            _places.pop(postcode, None)
 
 
 @dataclass(frozen=True)

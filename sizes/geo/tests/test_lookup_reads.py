@@ -1,6 +1,7 @@
 """The lookup's own reads (sizes/geo/selectors.py: plain SQL on indexed keys, issue 9): a fixed,
 small number of queries whatever is found, the same answer the ORM gives, and every change
-seen by the next lookup (nothing is cached between lookups but the geometry index)."""
+seen by the next lookup (nothing is kept between lookups but the geometry index and where
+postcodes are, checked in the lookup's own query)."""
 
 import datetime as dt
 import gc
@@ -14,8 +15,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse, set_script_prefix
 
 from sizes.core import gcfreeze
-from sizes.geo import index
-from sizes.geo.api import _url
+from sizes.core.errors import NotFound
+from sizes.geo import index, selectors
+from sizes.geo.api import _url, lookup_as_json
 from sizes.geo.geometry import geometry_from_point
 from sizes.geo.models import GeoRevision, Postcode, ZoneBoundary
 from sizes.geo.selectors import lookup_point, lookup_postcode
@@ -97,13 +99,64 @@ def test_the_lookups_instances_behave_as_the_orms(two_zones):
     assert {z.pk for z in made} == {item.zone.pk for item in again.in_force}
 
 
-def test_a_postcode_lookup_adds_one_query(two_zones):
+def test_a_postcode_lookup_adds_one_query_the_first_time_only(two_zones):
     Postcode.objects.create(postcode="B30 2ZZ", lat=CORE_POINT[0], lon=CORE_POINT[1])
-    lookup_postcode("b302zz")
+    lookup_point(*CORE_POINT)  # the index is built on the first lookup
     with CaptureQueriesContext(connection) as queries:
-        result = lookup_postcode("b30 2zz")
-    assert result.postcode == "B30 2ZZ" and len(result.in_force) == 2
-    assert len(queries) == 2
+        first = lookup_postcode("b302zz")
+    assert len(queries) == 2  # the postcode, then the zones
+    with CaptureQueriesContext(connection) as queries:
+        again = lookup_postcode("b30 2zz")
+    # Its place is kept: the zones' query reads the postcode's row again to check it.
+    assert len(queries) == 1, [q["sql"] for q in queries]
+    assert again.postcode == first.postcode == "B30 2ZZ"
+    assert lookup_as_json(again) == lookup_as_json(first) and len(again.in_force) == 2
+
+
+def test_a_postcode_moved_renamed_or_deleted_is_seen_by_the_next_lookup(two_zones):
+    """As if by another process: the rows change under a kept place."""
+    here = Postcode.objects.create(postcode="B30 2ZZ", lat=CORE_POINT[0], lon=CORE_POINT[1])
+    assert len(lookup_postcode("B30 2ZZ").in_force) == 2
+    # Moved out of every zone: checked in the zones' query.
+    Postcode.objects.filter(pk=here.pk).update(lat=52.0, lon=-1.0)
+    moved = lookup_postcode("B30 2ZZ")
+    assert (moved.lat, moved.lon) == (52.0, -1.0) and moved.in_force == []
+    # Moved back: found no zone from the kept place, so checked with the revision's query.
+    Postcode.objects.filter(pk=here.pk).update(lat=CORE_POINT[0], lon=CORE_POINT[1])
+    with CaptureQueriesContext(connection) as queries:
+        back = lookup_postcode("B30 2ZZ")
+    assert len(back.in_force) == 2
+    assert len(queries) == 3  # the check, the postcode read afresh, the zones
+    # Renamed: the old postcode is unknown, the new one found.
+    Postcode.objects.filter(pk=here.pk).update(postcode="B30 2ZY")
+    with pytest.raises(NotFound, match="B30 2ZZ"):
+        lookup_postcode("B30 2ZZ")
+    assert len(lookup_postcode("B30 2ZY").in_force) == 2
+    # Deleted, then the same postcode made again elsewhere (a new row).
+    Postcode.objects.filter(pk=here.pk).delete()
+    with pytest.raises(NotFound):
+        lookup_postcode("B30 2ZY")
+    Postcode.objects.create(postcode="B30 2ZY", lat=52.0, lon=-1.0)
+    assert lookup_postcode("B30 2ZY").in_force == []
+
+
+def test_postcode_places_kept_are_bounded(two_zones, monkeypatch):
+    monkeypatch.setattr(selectors, "POSTCODE_PLACES", 2)
+    for code in ("B30 2ZA", "B30 2ZB", "B30 2ZD"):
+        Postcode.objects.create(postcode=code, lat=CORE_POINT[0], lon=CORE_POINT[1])
+    lookup_postcode("B30 2ZA")
+    lookup_postcode("B30 2ZB")
+    lookup_postcode("B30 2ZA")  # now the most recently asked
+    lookup_postcode("B30 2ZD")
+    assert list(selectors._places) == ["B30 2ZA", "B30 2ZD"]
+
+
+def test_a_postcode_on_a_past_date_is_read_afresh(two_zones):
+    Postcode.objects.create(postcode="B30 2ZZ", lat=CORE_POINT[0], lon=CORE_POINT[1])
+    lookup_postcode("B30 2ZZ")
+    Postcode.objects.filter(postcode="B30 2ZZ").update(lat=52.0, lon=-1.0)
+    past = lookup_postcode("B30 2ZZ", at=dt.date.today())
+    assert (past.lat, past.lon) == (52.0, -1.0) and past.in_force == []
 
 
 def test_the_api_lookup_makes_no_other_query(client, two_zones):

@@ -87,12 +87,17 @@ class Server:
         self.log.seek(0)
         raise AssertionError(f"server on {self.base} did not start:\n{self.log.read()[-3000:]}")
 
-    def lookup(self, lat: float, lon: float) -> dict:
+    def lookup(self, lat: float | None = None, lon: float | None = None, **params) -> dict:
         import json
 
-        query = urllib.parse.urlencode({"lat": lat, "lon": lon})
-        with urllib.request.urlopen(f"{self.base}/api/v1/lookup?{query}", timeout=10) as r:  # noqa: S310
-            return json.loads(r.read())
+        if lat is not None:
+            params.update(lat=lat, lon=lon)
+        query = urllib.parse.urlencode(params)
+        try:
+            with urllib.request.urlopen(f"{self.base}/api/v1/lookup?{query}", timeout=10) as r:  # noqa: S310
+                return json.loads(r.read())
+        except urllib.error.HTTPError as exc:  # a problem+json answer (404 for a postcode)
+            return {"status": exc.code, **json.loads(exc.read())}
 
     def stop(self) -> None:
         self.process.terminate()
@@ -189,3 +194,32 @@ def test_a_boundary_edit_through_one_server_is_seen_by_the_other_at_once(two_ser
     for server in (b, a):
         assert _zones(server.lookup(*THERE)) == [("scale-out", "core")]
         assert _zones(server.lookup(*HERE)) == []
+
+
+def test_a_postcode_moved_by_another_process_is_seen_by_both_servers(two_servers):
+    """Each server keeps where the postcodes it was asked for are; its lookup checks the
+    postcode's row in the same query, so a change made elsewhere is in the next answer."""
+    from sizes.geo.models import Postcode
+
+    a, b = two_servers
+    steward = UserFactory(username="postcodes")
+    zone = declared_zone(steward, name="Postcode zone", slug="postcode-zone")
+    zone_set_boundary(
+        actor=steward,
+        zone=zone,
+        geometry=geometry_from_point(lat=HERE[0], lon=HERE[1], radius_m=200),
+        fringe_m=0,
+        method="point",
+    )
+    row = Postcode.objects.create(postcode="B30 9ZZ", lat=HERE[0], lon=HERE[1])
+    for _ in range(2):  # asked twice: the second answer comes from the kept place
+        for server in (a, b):
+            assert _zones(server.lookup(postcode="B30 9ZZ")) == [("postcode-zone", "core")]
+    Postcode.objects.filter(pk=row.pk).update(lat=THERE[0], lon=THERE[1])
+    for server in (a, b):
+        answer = server.lookup(postcode="b309zz")
+        assert (answer["query"]["lat"], answer["query"]["lon"]) == THERE
+        assert _zones(answer) == []
+    Postcode.objects.filter(pk=row.pk).delete()
+    for server in (a, b):
+        assert server.lookup(postcode="B30 9ZZ")["status"] == 404
