@@ -83,8 +83,8 @@ def _lookup_parts(index, xs: list[float], ys: list[float]) -> dict:
     """What a single lookup with distances is made of (medians, µs): the whole, membership
     alone, and GEOS's distance from a point to one zone's edge in metres — the same Shapely
     call the lookup makes, on the same edges and points, timed alone — with how many zones a
-    point is in. Shows how much of a lookup the distances are, and that GEOS's own work on
-    the edge's segments, not the Python around it, is most of them."""
+    point is in. Shows how much of a lookup the distances are, and how much of them is GEOS's
+    own work on the edge's segments rather than the Python around it."""
     import numpy as np
     import shapely
 
@@ -118,8 +118,9 @@ def _lookup_parts(index, xs: list[float], ys: list[float]) -> dict:
 
 
 def http_child(n: int, seed: int, workdir: str) -> dict:
-    """In a child (DATABASE_URL set): Django's WSGI application answering lookups by point, as
-    a gunicorn worker calls it but without the socket: its time a request, and its profile."""
+    """In a child (DATABASE_URL and SIZES_DATA_DIR, here `workdir`, set): Django's WSGI
+    application answering lookups by point, as a gunicorn worker calls it but without the
+    socket: its time a request, and its profile."""
     import os
 
     os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
